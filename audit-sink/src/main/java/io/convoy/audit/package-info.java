@@ -1,0 +1,2 @@
+/** The audit-sink module: see ARCHITECTURE.md. Filled in by its own issue. */
+package io.convoy.audit;

@@ -1,0 +1,22 @@
+package io.convoy.core.util;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SecretsTest {
+
+    @Test
+    void masksPasswordParametersAndUserInfo() {
+        assertThat(Secrets.mask("jdbc:postgresql://db:5432/app?user=app&password=s3cr3t&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/app?user=app&password=****&ssl=true");
+        assertThat(Secrets.mask("postgresql://app:s3cr3t@db/app")).isEqualTo("postgresql://app:****@db/app");
+        assertThat(Secrets.mask("token=abc123 other")).isEqualTo("token=**** other");
+    }
+
+    @Test
+    void leavesTextWithoutSecretsAlone() {
+        assertThat(Secrets.mask("jdbc:postgresql://db:5432/app?user=app")).isEqualTo("jdbc:postgresql://db:5432/app?user=app");
+        assertThat(Secrets.mask(null)).isNull();
+    }
+}

@@ -1,0 +1,2 @@
+/** The schemas module: see ARCHITECTURE.md. Filled in by its own issue. */
+package io.convoy.schemas;
