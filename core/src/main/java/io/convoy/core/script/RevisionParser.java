@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  *       may stand among them, nothing else. Each key at most once, each with a value.</li>
  *   <li>{@code -- convoy:upgrade} (required) starts the upgrade SQL, {@code -- convoy:downgrade}
  *       (optional, after it) the downgrade SQL. The SQL is split by {@link SqlSplitter}; the
- *       upgrade section must hold at least one statement, the downgrade section may be empty.</li>
+ *       upgrade section must hold at least one statement (except in a merge revision, one with
+ *       several down_revisions, which often has nothing to do), the downgrade section may be
+ *       empty.</li>
  *   <li>Markers are recognised line by line, wherever they stand: a line that starts with
  *       {@code -- convoy:} (blanks allowed around the {@code --}, {@code convoy} in any case) is
  *       always a header or section marker, even inside a dollar-quoted body, and an unknown one
@@ -105,7 +107,8 @@ public final class RevisionParser {
                 throw error(1, "missing " + MARKER + UPGRADE + " section (the line that starts the upgrade SQL)");
             }
             List<String> upgrade = statements(UPGRADE);
-            if (upgrade.isEmpty()) {
+            boolean merge = get(HeaderKey.DOWN_REVISION).map(l -> l.size() > 1).orElse(false);
+            if (upgrade.isEmpty() && !merge) {
                 throw error(lines.get(UPGRADE), "the " + MARKER + UPGRADE + " section holds no SQL statement");
             }
             boolean hasDowngrade = sections.containsKey(DOWNGRADE);

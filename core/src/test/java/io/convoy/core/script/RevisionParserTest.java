@@ -205,6 +205,15 @@ class RevisionParserTest {
                 .hasMessage(FILE + ":2: the -- convoy:upgrade section holds no SQL statement");
     }
 
+    @Test
+    void mergeRevisionMayHaveAnEmptyUpgradeSection() {
+        Revision r = RevisionParser.parse("-- convoy:revision: m1\n-- convoy:down_revision: a1, b1\n-- convoy:upgrade\n-- convoy:downgrade\n", FILE);
+        assertThat(r.isMerge()).isTrue();
+        assertThat(r.upgrade()).isEmpty();
+        assertMig010("-- convoy:revision: m1\n-- convoy:down_revision: a1\n-- convoy:upgrade\n-- convoy:downgrade\n")
+                .hasMessage(FILE + ":3: the -- convoy:upgrade section holds no SQL statement");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"3f2a-9c", "a b", "x.y", "head", "HEADS", "base", "current", "a@b", "a+1",
         "12345678901234567890123456789012345678901234567890123456789012345"})
