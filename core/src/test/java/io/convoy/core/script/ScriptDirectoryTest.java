@@ -167,6 +167,15 @@ class ScriptDirectoryTest {
     }
 
     @Test
+    void placeholderEscapesQuotesAndPercentSignsOfTheFileName() {
+        ScriptDirectory odd = new ScriptDirectory(dir, FileNameTemplate.of("%(rev)s_it's_100%%", null), CLOCK);
+        Revision r = odd.create(spec(Optional.of("a1"), "x"));
+        assertThat(r.source().getFileName()).hasToString("a1_it's_100%.sql");
+        assertThat(r.upgrade()).containsExactly(
+                "DO $convoy$ BEGIN RAISE EXCEPTION 'revision a1 has no upgrade SQL yet: edit a1_it''s_100%%.sql'; END $convoy$");
+    }
+
+    @Test
     void blankSqlCountsAsNone() {
         NewRevision spec = new NewRevision(Optional.of("a1"), "x", List.of(), Set.of(), List.of(), true, Optional.of("  \n"), Optional.of(""));
         assertThat(scripts().create(spec).upgrade()).singleElement().asString().startsWith("DO $convoy$");

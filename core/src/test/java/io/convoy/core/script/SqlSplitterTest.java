@@ -116,6 +116,12 @@ class SqlSplitterTest {
     }
 
     @Test
+    void commentStartsInsideOtherComments() {
+        assertThat(split("select 1 -- /* not a block comment\n; select 2 /* -- not a line comment; */ + 1"))
+                .containsExactly("select 1", "select 2 /* -- not a line comment; */ + 1");
+    }
+
+    @Test
     void leadingCommentsAreDroppedAndCommentBeforeSemicolonToo() {
         assertThat(statements("-- create users\n/* block */\nCREATE TABLE users (id int) -- trailing\n;\n-- end"))
                 .containsExactly(new SqlStatement("CREATE TABLE users (id int)", 3));
