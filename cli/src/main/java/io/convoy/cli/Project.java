@@ -29,7 +29,7 @@ public final class Project {
                     + " does not exist (from " + config.setting(io.convoy.core.config.ConfigKey.VERSIONS).source()
                     + "); run convoy init, or set versions / --versions");
         }
-        return new ScriptDirectory(config.versionsDirectory(), config.fileNameTemplate());
+        return new ScriptDirectory(config.versionsDirectory(), config.fileNameTemplate(), clock);
     }
 
     /** Loads and validates every revision file (MIG010 / MIG001 on bad files or graphs). */

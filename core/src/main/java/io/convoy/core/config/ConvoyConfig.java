@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -31,10 +30,6 @@ import java.util.regex.PatternSyntaxException;
 public final class ConvoyConfig {
     /** Where the default layer comes from, for {@code convoy config}. */
     public static final String DEFAULT_SOURCE = "default";
-
-    private static final Pattern TEMPLATE_TOKEN = Pattern.compile("%\\((\\w+)\\)s");
-    private static final List<String> TEMPLATE_TOKENS =
-            List.of("rev", "slug", "ticket", "year", "month", "day", "hour", "minute", "second");
 
     /**
      * One key's effective value.
@@ -255,19 +250,13 @@ public final class ConvoyConfig {
 
     private static String template(ConfigKey key, String raw, String source) {
         String v = raw.strip();
-        Matcher m = TEMPLATE_TOKEN.matcher(v);
-        boolean hasRev = false;
-        while (m.find()) {
-            if (!TEMPLATE_TOKENS.contains(m.group(1))) {
-                throw bad(key, raw, source, "unknown token %(" + m.group(1) + ")s; tokens are " + String.join(", ", TEMPLATE_TOKENS));
-            }
-            hasRev |= m.group(1).equals("rev");
+        if (!v.contains("%(rev)s")) {
+            throw bad(key, raw, source, "the template must contain %(rev)s, so that every revision gets its own file");
         }
-        if (!hasRev) {
-            throw bad(key, raw, source, "the template must contain %(rev)s");
-        }
-        if (v.contains("/") || v.contains("\\")) {
-            throw bad(key, raw, source, "the template must not contain a path separator");
+        try {
+            new FileNameTemplate(v, Optional.empty()); // the script directory's own validation
+        } catch (ConvoyException e) {
+            throw bad(key, raw, source, e.getMessage());
         }
         return v;
     }
