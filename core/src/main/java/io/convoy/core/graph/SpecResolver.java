@@ -134,7 +134,8 @@ final class SpecResolver {
 
     /** The revision a relative identifier's symbol names (null for base); exactly one. */
     String symbolStart(RelativeSpec rel, Set<String> currentHeads) {
-        Set<String> s = resolve(rel.symbol(), currentHeads);
+        // with a branch, the symbol is read on that branch: billing@head-1 counts from billing's head
+        Set<String> s = resolve(rel.branch() == null ? rel.symbol() : rel.branch() + "@" + rel.symbol(), currentHeads);
         if (s.size() > 1) {
             throw new ConvoyException(ErrorCode.MIG011, "relative identifier '" + rel.text() + "' is ambiguous: '"
                     + rel.symbol() + "' names several revisions (" + list(s) + "); count from one of them");

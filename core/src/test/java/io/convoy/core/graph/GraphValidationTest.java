@@ -3,7 +3,6 @@ package io.convoy.core.graph;
 import static io.convoy.core.graph.Revs.graph;
 import static io.convoy.core.graph.Revs.rev;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;

@@ -3,7 +3,6 @@ package io.convoy.core.graph;
 import static io.convoy.core.graph.Revs.graph;
 import static io.convoy.core.graph.Revs.rev;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
@@ -178,6 +177,16 @@ class ResolveTest {
         assertThat(labelled.resolve("billing@-1", Set.of("b2", "c1"))).containsExactly("b1");
         assertThat(labelled.resolve("networking@+1", Set.of("b2", "c1"))).containsExactly("n1");
         assertThat(failure(() -> labelled.resolve("+1", Set.of("a"))).getMessage()).contains("several revisions (b1, c1)");
+    }
+
+    @Test
+    void branchQualifiedSymbolIsReadOnTheBranch() {
+        assertThat(labelled.resolve("billing@head-1", Set.of())).containsExactly("b1");
+        assertThat(labelled.resolve("networking@base+1", Set.of())).containsExactly("n1");
+        assertThat(labelled.resolve("billing@b1+1", Set.of())).containsExactly("b2");
+        ConvoyException e = failure(() -> labelled.resolve("billing@c1-1", Set.of()));
+        assertThat(e.code()).isEqualTo(ErrorCode.MIG011);
+        assertThat(e.getMessage()).contains("c1 is not on branch 'billing'");
     }
 
     @Test
