@@ -6,10 +6,8 @@ import io.convoy.core.graph.RevisionGraph;
 import io.convoy.core.script.Revision;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,27 +54,23 @@ public final class RevisionFormat {
 
     /** Every revision applied when the version table holds {@code databaseHeads}: the heads and their ancestors and dependencies. */
     public Set<String> applied(Collection<String> databaseHeads) {
-        Set<String> seen = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(databaseHeads);
-        while (!todo.isEmpty()) {
-            String id = todo.pop();
-            if (seen.add(id)) {
-                Revision r = byId.get(id);
-                if (r != null) {
-                    todo.addAll(r.downRevisions());
-                    todo.addAll(r.dependsOn());
-                }
+        Set<String> known = new HashSet<>();
+        for (String id : databaseHeads) {
+            if (byId.containsKey(id)) {
+                known.add(id);
             }
         }
-        return seen;
+        return graph.applied(known);
     }
 
     public static String comma(Collection<String> ids) {
         return String.join(", ", ids);
     }
 
-    private static String labels(Revision r) {
-        return r.branchLabels().isEmpty() ? "" : " (" + comma(new TreeSet<>(r.branchLabels())) + ")";
+    /** Alembic shows a label on every revision of its branch, not just the one that declares it. */
+    private String labels(Revision r) {
+        Set<String> labels = graph.labelsOf(r.id());
+        return labels.isEmpty() ? "" : " (" + comma(new TreeSet<>(labels)) + ")";
     }
 
     private static String down(Revision r) {
@@ -145,8 +139,8 @@ public final class RevisionFormat {
         if (isBranchPoint(r.id())) {
             b.append("Branches into: ").append(comma(children(r.id()))).append('\n');
         }
-        if (!r.branchLabels().isEmpty()) {
-            b.append("Branch names: ").append(comma(new TreeSet<>(r.branchLabels()))).append('\n');
+        if (!graph.labelsOf(r.id()).isEmpty()) {
+            b.append("Branch names: ").append(comma(new TreeSet<>(graph.labelsOf(r.id())))).append('\n');
         }
         b.append("Path: ").append(r.source()).append('\n');
         if (!r.transactional()) {
@@ -201,7 +195,7 @@ public final class RevisionFormat {
 
     /** {@code a1b2c3d4e5f6 (head)} for the heads a database holds; unknown ids say so. */
     public String currentLine(String id) {
-        return find(id).map(r -> line(r, false, true, false, true, Set.of()))
+        return find(id).map(r -> line(r, false, false, false, true, Set.of()))
                 .orElse(id + " (not in the versions directory)");
     }
 }

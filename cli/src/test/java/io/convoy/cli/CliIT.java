@@ -68,8 +68,8 @@ class CliIT {
         assertThat(ok(example, url, "current").out()).isEqualTo(HEAD + " (head)\n");
         CliRun history = ok(example, url, "history");
         assertThat(history.out().lines()).hasSize(10);
-        assertThat(history.out()).startsWith("9a5f1b3c7d48 -> " + HEAD + " (head), crawl schedules per site SCRAPE-131\n")
-                .contains("6d2c8e4f7a15, 8c4e0f2a6b37 -> 9a5f1b3c7d48 (mergepoint), merge search and encryption keys SCRAPE-130\n")
+        assertThat(history.out()).startsWith("9a5f1b3c7d48 -> " + HEAD + " (search) (head), crawl schedules per site SCRAPE-131\n")
+                .contains("6d2c8e4f7a15, 8c4e0f2a6b37 -> 9a5f1b3c7d48 (search) (mergepoint), merge search and encryption keys SCRAPE-130\n")
                 .contains("3c5d0e8f1a27 -> 4a9b2c7d6e13 (branchpoint), create pages SCRAPE-104\n")
                 .contains("4a9b2c7d6e13 -> 5e1f3a8b0c94 (search), full-text search vector on pages SCRAPE-110\n")
                 .contains("7b3a9d1e5c26 (5e1f3a8b0c94) -> 8c4e0f2a6b37, saved searches over page search vectors SCRAPE-121\n")
@@ -133,7 +133,7 @@ class CliIT {
         Files.delete(TestProjects.revisionFile(project, "ab6e2c4d8f59"));
         Files.delete(TestProjects.revisionFile(project, "9a5f1b3c7d48"));
 
-        assertThat(ok(project, null, "heads").out()).isEqualTo("6d2c8e4f7a15 (head)\n8c4e0f2a6b37 (head)\n");
+        assertThat(ok(project, null, "heads").out()).isEqualTo("6d2c8e4f7a15 (search) (head)\n8c4e0f2a6b37 (head)\n");
         CliRun r = convoy(project, null, "revision", "-m", "add robots rules SCRAPE-200");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(11);
         assertThat(r.err()).startsWith("MIG001: ").contains("6d2c8e4f7a15").contains("8c4e0f2a6b37")
@@ -154,7 +154,7 @@ class CliIT {
         assertThat(noTicket.err()).contains("SCRAPE-[0-9]+");
 
         ok(project, null, "merge", "-m", "merge robots and keys SCRAPE-202", "--rev-id", "c0ffee000002");
-        assertThat(ok(project, null, "heads").out()).isEqualTo("c0ffee000002 (head)\n");
+        assertThat(ok(project, null, "heads").out()).isEqualTo("c0ffee000002 (search) (head)\n");
         assertThat(ok(project, null, "show", "c0ffee000002").out()).contains("Merges: 8c4e0f2a6b37, c0ffee000001");
     }
 
@@ -205,13 +205,13 @@ class CliIT {
     @Test
     void partialUpgradesByLabelAndRelativeStepsThenStampAndAlembicAdoption() throws SQLException {
         String url = newDatabase("partial");
-        ok(example, url, "upgrade", "search@head");
+        ok(example, url, "upgrade", "5e1f3a8b0c94+1");
         assertThat(ok(example, url, "current").out()).isEqualTo("6d2c8e4f7a15\n");
         ok(example, url, "upgrade", "heads");
         ok(example, url, "downgrade", "-1");
         assertThat(ok(example, url, "current").out()).isEqualTo("9a5f1b3c7d48 (mergepoint)\n");
         CliRun history = ok(example, url, "history", "-i");
-        assertThat(history.out()).contains("-> 9a5f1b3c7d48 (current) (mergepoint)");
+        assertThat(history.out()).contains("-> 9a5f1b3c7d48 (search) (current) (mergepoint)");
 
         String stamped = newDatabase("stamped");
         ok(example, stamped, "stamp", "head");
