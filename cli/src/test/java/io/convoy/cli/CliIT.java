@@ -128,37 +128,6 @@ class CliIT {
     }
 
     @Test
-    void revisionWithSeveralHeadsIsMig001NamingTheHeadsThenHeadAndMergeResolveIt() throws IOException {
-        Path project = TestProjects.copyOfExample(tmp.resolve("branchy"));
-        Files.delete(TestProjects.revisionFile(project, "ab6e2c4d8f59"));
-        Files.delete(TestProjects.revisionFile(project, "9a5f1b3c7d48"));
-
-        assertThat(ok(project, null, "heads").out()).isEqualTo("6d2c8e4f7a15 (search) (head)\n8c4e0f2a6b37 (head)\n");
-        CliRun r = convoy(project, null, "revision", "-m", "add robots rules SCRAPE-200");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(11);
-        assertThat(r.err()).startsWith("MIG001: ").contains("6d2c8e4f7a15").contains("8c4e0f2a6b37")
-                .contains("hint: merge the heads");
-        assertThat(ok(project, null, "branches").out()).contains("4a9b2c7d6e13 (branchpoint)")
-                .contains(" -> 5e1f3a8b0c94 (search)").contains(" -> 7b3a9d1e5c26");
-
-        CliRun notHead = convoy(project, null, "revision", "-m", "SCRAPE-201 x", "--head", "4a9b2c7d6e13");
-        assertThat(notHead.exitCode()).isEqualTo(30);
-        assertThat(notHead.err()).contains("not a head").contains("--splice");
-
-        CliRun onSearch = ok(project, null, "revision", "-m", "robots rules SCRAPE-201", "--head", "search@head", "--rev-id", "c0ffee000001");
-        assertThat(onSearch.out()).contains("Generating ").contains("c0ffee000001_robots_rules_scrape_201.sql");
-        assertThat(ok(project, null, "show", "c0ffee").out()).contains("Rev: c0ffee000001 (head)").contains("Parent: 6d2c8e4f7a15");
-
-        CliRun noTicket = convoy(project, null, "revision", "-m", "no ticket here", "--head", "search@head");
-        assertThat(noTicket.exitCode()).isEqualTo(30);
-        assertThat(noTicket.err()).contains("SCRAPE-[0-9]+");
-
-        ok(project, null, "merge", "-m", "merge robots and keys SCRAPE-202", "--rev-id", "c0ffee000002");
-        assertThat(ok(project, null, "heads").out()).isEqualTo("c0ffee000002 (search) (head)\n");
-        assertThat(ok(project, null, "show", "c0ffee000002").out()).contains("Merges: 8c4e0f2a6b37, c0ffee000001");
-    }
-
-    @Test
     void malformedRevisionFileIsMig010NamingFileAndLineAndNothingIsApplied() throws Exception {
         Path project = TestProjects.copyOfExample(tmp.resolve("malformed"));
         Path bad = TestProjects.revisionFile(project, "3c5d0e8f1a27");
