@@ -7,6 +7,7 @@ import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.RevisionGraph;
 import io.convoy.core.script.NewRevision;
 import io.convoy.core.script.Revision;
+import io.convoy.core.script.RevisionIds;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,8 +83,10 @@ public final class RevisionCommand extends AbstractCommand {
         Set<String> out = new LinkedHashSet<>();
         for (String l : labels) {
             String label = l.strip();
-            if (!label.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
-                throw new ConvoyException(ErrorCode.MIG020, "branch label '" + label + "' must start with a letter or _ and hold only letters, digits, _ . -");
+            try {
+                RevisionIds.checkLabel(label);
+            } catch (IllegalArgumentException e) {
+                throw new ConvoyException(ErrorCode.MIG020, "--branch-label: " + e.getMessage(), e);
             }
             if (existing.containsKey(label)) {
                 throw new ConvoyException(ErrorCode.MIG020, "branch label " + label + " is already used by revision " + existing.get(label));
