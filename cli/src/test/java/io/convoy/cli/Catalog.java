@@ -20,20 +20,20 @@ public final class Catalog {
                      || ' identity=' || is_identity
                 from information_schema.columns where table_schema not in ('pg_catalog', 'information_schema')
               union all
-              select 'index ' || i.indexrelid::regclass || ' valid=' || i.indisvalid || ' ' || pg_get_indexdef(i.indexrelid)
+              select 'index ' || c.relnamespace::regnamespace || '.' || c.relname || ' valid=' || i.indisvalid || ' ' || pg_get_indexdef(i.indexrelid)
                 from pg_index i join pg_class c on c.oid = i.indexrelid
                where c.relnamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)
               union all
               select 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' validated=' || convalidated
                 from pg_constraint where connamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
               union all
-              select 'function ' || p.oid::regprocedure || ' ' || md5(p.prosrc)
+              select 'function ' || p.pronamespace::regnamespace || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' || md5(p.prosrc)
                 from pg_proc p where p.pronamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
               union all
               select 'trigger ' || tgrelid::regclass || ' ' || tgname || ' ' || pg_get_triggerdef(oid)
                 from pg_trigger where not tgisinternal
               union all
-              select 'type ' || t.typnamespace::regnamespace || '.' || t.typname || ' ' || t.typtype
+              select 'type ' || t.typnamespace::regnamespace || '.' || t.typname || ' ' || t.typtype::text
                 from pg_type t where t.typtype in ('e', 'd', 'c') and t.typnamespace not in ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
                  and not exists (select 1 from pg_class c where c.reltype = t.oid)
               union all

@@ -82,7 +82,7 @@ class CliIT {
         CliRun check = ok(example, url, "check");
         assertThat(check.out()).contains("OK: at head");
         String upgraded = Catalog.fingerprint(url);
-        assertThat(upgraded).contains("index public.ix_pages_search valid=true").contains("function public.run_saved_search(bigint,integer)");
+        assertThat(upgraded).contains("index public.ix_pages_search valid=true").contains("function public.run_saved_search(p_search_id bigint, p_limit integer)");
 
         CliRun down = ok(example, url, "downgrade", "base");
         assertThat(down.out()).contains("→ downgrade " + HEAD).contains("→ downgrade 1f0c6a2d9b41").contains("Now at <base>");
