@@ -227,10 +227,12 @@ public final class Migrator {
             MigrationLock l = null;
             Connection w = null;
             try {
+                lc.setAutoCommit(true);
                 setApplicationName(lc, options.applicationName());
                 l = MigrationLock.acquire(lc, MigrationLock.keyFor(options.versionSchema()), options.migrationLockWait(), clock,
                         listener, source.describe());
                 w = open();
+                w.setAutoCommit(true);
                 setApplicationName(w, options.applicationName());
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(w);

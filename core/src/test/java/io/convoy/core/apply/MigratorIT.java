@@ -93,7 +93,7 @@ class MigratorIT {
     void freshDatabase() throws SQLException {
         db = "apply_" + DATABASES.incrementAndGet();
         try (Connection c = admin("postgres"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + db);
+            st.execute("CREATE DATABASE " + db + " STRATEGY = FILE_COPY"); // faster than WAL_LOG for a small template
         }
         source = ConnectionSource.of(url(db) + "&password=" + SECRET);
     }
@@ -317,6 +317,57 @@ class MigratorIT {
         HistoryEntry last = m.history().get(m.history().size() - 1);
         assertThat(last.outcome()).isEqualTo("failed");
         assertThat(last.errorCode()).contains("MIG003");
+    }
+
+    @Test
+    void aDeadlockVictimIsRolledBackAndRetried() throws Exception {
+        migrator(fast).apply(Fixture.upgrade(null, List.of(rev("dl1", null,
+                List.of("CREATE TABLE dl_a (id int)", "CREATE TABLE dl_b (id int)"), List.of()))));
+        // Long per-revision lock_timeout: the deadlock detector (deadlock_timeout 1 s), not lock_timeout, ends the wait.
+        Revision crossing = Fixture.withTimeouts(rev("dl2", "dl1", List.of("LOCK TABLE dl_a IN ACCESS EXCLUSIVE MODE",
+                "LOCK TABLE dl_b IN ACCESS EXCLUSIVE MODE", "ALTER TABLE dl_a ADD COLUMN x int"), List.of()), Duration.ofSeconds(20), null);
+        try (Connection holder = connect()) {
+            holder.setAutoCommit(false);
+            String holderPid;
+            try (Statement st = holder.createStatement()) {
+                // The holder waits first; with a long deadlock_timeout its own check comes too late, so the migration is the victim.
+                st.execute("SET deadlock_timeout = '60s'");
+                st.execute("LOCK TABLE dl_b IN ACCESS EXCLUSIVE MODE");
+                try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    holderPid = rs.getString(1);
+                }
+            }
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> holderTakesA = new java.util.concurrent.atomic.AtomicReference<>();
+            Migrator m = migrator(fast, e -> {
+                events.add(e);
+                // Between statements 1 and 2 of the first attempt: the holder now waits for dl_a, which the migration holds.
+                if (e instanceof MigrationEvent.StatementApplied a && a.index() == 1 && holderTakesA.get() == null) {
+                    holderTakesA.set(CompletableFuture.runAsync(() -> {
+                        try (Statement st = holder.createStatement()) {
+                            st.execute("LOCK TABLE dl_a IN ACCESS EXCLUSIVE MODE");
+                        } catch (SQLException ex) {
+                            throw new IllegalStateException(ex);
+                        }
+                    }, pool));
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> !strings("SELECT 1 FROM pg_locks WHERE NOT granted AND pid = " + holderPid).isEmpty());
+                }
+            });
+            CompletableFuture<Set<String>> run = CompletableFuture.supplyAsync(
+                    () -> m.apply(Fixture.upgrade("dl1", List.of(crossing))), pool);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !eventsOf(MigrationEvent.StepRetrying.class).isEmpty());
+            holderTakesA.get().get(10, TimeUnit.SECONDS);
+            holder.commit();
+            assertThat(run.get(30, TimeUnit.SECONDS)).containsExactly("dl2");
+        }
+        MigrationEvent.StepRetrying retry = eventsOf(MigrationEvent.StepRetrying.class).get(0);
+        assertThat(retry.cause().sqlState()).contains("40P01");
+        assertThat(retry.cause().code()).isEqualTo(ErrorCode.MIG003);
+        assertThat(retry.cause().getMessage()).contains("victim of a deadlock").contains("statement 2 of 3");
+        assertThat(eventsOf(MigrationEvent.StepApplied.class)).last().satisfies(a -> assertThat(a.attempts()).isEqualTo(2));
+        assertThat(strings("SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'dl_a' AND column_name = 'x'"))
+                .containsExactly("1");
     }
 
     // (d)
@@ -606,6 +657,11 @@ class MigratorIT {
         assertThat(eventsOf(MigrationEvent.StepStarted.class)).isEmpty();
         assertThatThrownBy(() -> m.stamp(Set.of("has space")))
                 .isInstanceOfSatisfying(ConvoyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MIG020));
+    }
+
+    @Test
+    void theTestServerListensOnLoopbackOnly() throws SQLException {
+        assertThat(strings("SHOW listen_addresses")).containsExactly("127.0.0.1");
     }
 
     @Test
