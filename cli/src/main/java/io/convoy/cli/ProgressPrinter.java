@@ -67,7 +67,7 @@ public final class ProgressPrinter implements Consumer<MigrationEvent> {
             }
         } else if (event instanceof StepRetrying e) {
             line("  ↻ " + e.cause().code().name() + " " + e.cause().code().title() + " on attempt " + e.attempt()
-                    + " (" + e.cause().getMessage() + "); rolled back, retrying in " + Durations.human(e.backoff()));
+                    + ": " + e.cause().getMessage() + " — rolled back, retrying in " + Durations.human(e.backoff()));
         } else if (event instanceof WaitingForMigrationLock e) {
             line("… waiting for the migration lock on " + e.database() + ", held by another run ("
                     + Durations.human(e.waited()) + " of " + Durations.human(e.limit()) + ")");

@@ -77,6 +77,7 @@ public final class Durations {
         if (ms < 60_000) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
-        return ms / 60_000 + " min " + (ms % 60_000) / 1000 + " s";
+        long seconds = (ms % 60_000) / 1000;
+        return ms / 60_000 + " min" + (seconds == 0 ? "" : " " + seconds + " s");
     }
 }

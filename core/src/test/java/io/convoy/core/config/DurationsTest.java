@@ -26,4 +26,10 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
         assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
     }
+
+    @ParameterizedTest
+    @CsvSource({"12,12 ms", "1499,1.5 s", "60000,1 min", "61000,1 min 1 s", "125000,2 min 5 s"})
+    void humanReadable(long millis, String text) {
+        assertThat(Durations.human(Duration.ofMillis(millis))).isEqualTo(text);
+    }
 }
