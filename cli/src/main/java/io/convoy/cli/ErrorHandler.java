@@ -22,8 +22,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        PrintWriter err = commandLine.getErr();
+        CommandLine rootLine = commandLine.getCommandSpec().root().commandLine();
+        PrintWriter err = rootLine.getErr();
         commandLine.getOut().flush();
+        rootLine.getOut().flush();
         ConvoyException ce = ex instanceof ConvoyException c ? c
                 : new ConvoyException(ErrorCode.MIG099, "internal error: " + ex.getClass().getName()
                         + (ex.getMessage() == null ? "" : ": " + ex.getMessage())

@@ -133,4 +133,27 @@ class CommandParsingTest {
         assertThat(r.exitCode()).isEqualTo(30);
         assertThat(r.err()).contains("versions directory").contains("does not exist").contains("convoy init");
     }
+
+    @Test
+    void unexpectedExceptionsAreMig099WithExit70AndAStackTraceOnlyWhenVerbose() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Cli.commandLine(new CliContext(dir, Map.of(), java.time.Clock.systemUTC()),
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        cl.addSubcommand("boom", new picocli.CommandLine(new Boom()));
+        assertThat(cl.execute("boom")).isEqualTo(70);
+        assertThat(err.toString()).startsWith("MIG099: internal error: java.lang.IllegalStateException: jdbc:postgresql://db/x?password=****")
+                .contains("run with --verbose").contains("hint: report it with the log").doesNotContain("\tat ").doesNotContain("hunter2");
+        err.getBuffer().setLength(0);
+        assertThat(cl.execute("-v", "boom")).isEqualTo(70);
+        assertThat(err.toString()).contains("\tat io.convoy.cli.CommandParsingTest$Boom.call").doesNotContain("hunter2");
+    }
+
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("jdbc:postgresql://db/x?password=hunter2");
+        }
+    }
 }

@@ -33,5 +33,7 @@ class LocalCommandIT {
         assertThat(json.at("/postgres/standbyPort").asInt()).isPositive();
         assertThat(json.at("/targets")).hasSize(3);
         assertThat(json.at("/targets/0/atHead").asBoolean()).isTrue();
+        assertThat(json.at("/running").asBoolean()).as("PostgreSQL stopped with the command").isFalse();
+        assertThat(json.at("/stoppedAt").asText()).isNotBlank();
     }
 }

@@ -62,8 +62,10 @@ public final class LocalCommand extends AbstractCommand {
         long t0 = System.nanoTime();
         PostgresCluster cluster = PostgresCluster.builder().withStandby(!noStandby).start();
         CountDownLatch stopped = new CountDownLatch(1);
+        Path json = root.context().workingDirectory().resolve(".convoy").resolve("local.json");
         Thread hook = new Thread(() -> {
             cluster.close();
+            markStopped(json);
             stopped.countDown();
         }, "convoy-local-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -105,7 +107,7 @@ public final class LocalCommand extends AbstractCommand {
                 t.put("upgradeMillis", took.toMillis());
                 targets.add(t);
             }
-            Path json = writeLocalJson(cluster, targets, Duration.ofNanos(System.nanoTime() - t0));
+            writeLocalJson(json, cluster, targets, Duration.ofNanos(System.nanoTime() - t0));
             out.println();
             out.println("PostgreSQL listens on " + cluster.host() + ":" + cluster.port() + " (primary)"
                     + (cluster.hasStandby() ? " and " + cluster.host() + ":" + cluster.standbyPort() + " (standby)" : "")
@@ -129,7 +131,24 @@ public final class LocalCommand extends AbstractCommand {
                     // the hook runs anyway
                 }
                 cluster.close();
+                markStopped(json);
             }
+        }
+    }
+
+    /** PostgreSQL is gone: say so in local.json rather than leave addresses that no longer answer. */
+    private void markStopped(Path json) {
+        try {
+            if (Files.exists(json)) {
+                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> doc = mapper.readValue(json.toFile(), LinkedHashMap.class);
+                doc.put("running", false);
+                doc.put("stoppedAt", root.context().clock().instant().toString());
+                mapper.writeValue(json.toFile(), doc);
+            }
+        } catch (IOException e) {
+            err().println("could not update " + json + ": " + e.getMessage());
         }
     }
 
@@ -139,7 +158,7 @@ public final class LocalCommand extends AbstractCommand {
         return r;
     }
 
-    private Path writeLocalJson(PostgresCluster cluster, List<Map<String, Object>> targets, Duration took) throws IOException {
+    private void writeLocalJson(Path file, PostgresCluster cluster, List<Map<String, Object>> targets, Duration took) throws IOException {
         Map<String, Object> pg = new LinkedHashMap<>();
         pg.put("host", cluster.host());
         pg.put("port", cluster.port());
@@ -153,13 +172,12 @@ public final class LocalCommand extends AbstractCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("startedAt", root.context().clock().instant().toString());
         doc.put("pid", ProcessHandle.current().pid());
+        doc.put("running", true);
         doc.put("keepRunning", keepRunning);
         doc.put("postgres", pg);
         doc.put("targets", targets);
         doc.put("totalMillis", took.toMillis());
-        Path file = root.context().workingDirectory().resolve(".convoy").resolve("local.json");
         Files.createDirectories(file.getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
-        return file;
     }
 }
