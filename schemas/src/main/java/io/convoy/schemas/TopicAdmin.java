@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long POLL_INTERVAL_MS = 50;
 
     /**
      * What {@link #ensureTopics} did.
@@ -68,10 +70,12 @@ public final class TopicAdmin {
         Set<String> present = await(admin.listTopics().names(), timeout, "list the topics");
         List<String> created = new ArrayList<>();
         List<String> existing = new ArrayList<>();
+        List<String> listed = new ArrayList<>();
         List<Topic<?, ?>> missing = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
             if (present.contains(topic.name())) {
                 existing.add(topic.name());
+                listed.add(topic.name());
             } else {
                 missing.add(topic);
             }
@@ -85,6 +89,7 @@ public final class TopicAdmin {
                     LOG.info("created topic {}", describe(topic));
                 } catch (KafkaException e) {
                     if (e.getCause() instanceof TopicExistsException) {
+                        // created by another service meanwhile
                         existing.add(topic.name());
                     } else {
                         throw e;
@@ -92,7 +97,8 @@ public final class TopicAdmin {
                 }
             }
         }
-        warnAboutPartitionCounts(admin, topics, existing, timeout);
+        awaitUsable(admin, created, timeout);
+        warnAboutPartitionCounts(admin, topics, listed, timeout);
         return new Result(created, existing, Map.of());
     }
 
@@ -108,13 +114,65 @@ public final class TopicAdmin {
         return ids;
     }
 
+    /**
+     * A created topic reaches the brokers' metadata a moment after the controller accepted it: wait until every
+     * partition of each has a leader, so that the caller can use the topics at once.
+     */
+    private static void awaitUsable(Admin admin, List<String> names, Duration timeout) {
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "not described yet";
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+                boolean ready = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+                last = "some partitions have no leader yet";
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    throw new KafkaException("could not describe created topics " + names + ": " + cause.getMessage(), cause);
+                }
+                last = e.getCause().getMessage();
+            } catch (TimeoutException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for topics " + names, e);
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for topics " + names, e);
+            }
+        }
+        throw new KafkaException("topics " + names + " were created but not usable within " + timeout.toMillis()
+                + " ms (" + last + ")");
+    }
+
+    /**
+     * Advisory only: logs topics that exist with another partition count than declared. Only for topics that were
+     * listed (one just created by another service may not be described yet); never fails the start-up.
+     */
     private static void warnAboutPartitionCounts(Admin admin, Collection<? extends Topic<?, ?>> topics,
                                                  List<String> existing, Duration timeout) {
         if (existing.isEmpty()) {
             return;
         }
-        Map<String, TopicDescription> descriptions = await(admin.describeTopics(existing).allTopicNames(), timeout,
-                "describe topics " + existing);
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = await(admin.describeTopics(existing).allTopicNames(), timeout, "describe topics " + existing);
+        } catch (KafkaException e) {
+            LOG.warn("cannot check the partition counts of existing topics: {}", e.getMessage());
+            return;
+        }
         Map<String, Topic<?, ?>> byName = topics.stream().collect(Collectors.toMap(Topic::name, t -> t, (a, b) -> a));
         descriptions.forEach((name, description) -> {
             int expected = byName.get(name).partitions();
