@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 final class ApicurioDistribution {
     private static final Logger LOG = LoggerFactory.getLogger(ApicurioDistribution.class);
 
-    static final String VERSION = "2.6.13.Final";
+    private static final Properties BUILD = buildProperties();
+    /** The version testkit's pom names ({@code apicurio.version}). */
+    static final String VERSION = BUILD.getProperty("version", "2.6.13.Final");
     static final String ARTIFACT = "apicurio-registry-app";
     /** System property: path of the distribution tar.gz, or of a directory where it is already extracted. */
     static final String DIST_PROPERTY = "convoy.apicurio.dist";
@@ -38,6 +41,20 @@ final class ApicurioDistribution {
     private static final Pattern LOCAL_REPOSITORY = Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
 
     private ApicurioDistribution() {}
+
+    private static Properties buildProperties() {
+        Properties props = new Properties();
+        try (InputStream in = ApicurioDistribution.class.getResourceAsStream("apicurio.properties")) {
+            if (in != null) {
+                props.load(in);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read apicurio.properties: {}", e.toString());
+        }
+        // unfiltered (e.g. run from an IDE without Maven's resource processing): ignore
+        props.entrySet().removeIf(e -> String.valueOf(e.getValue()).contains("${"));
+        return props;
+    }
 
     /** The runner jar of an extracted distribution, extracting it first if needed. */
     static Path runnerJar() {
@@ -52,16 +69,20 @@ final class ApicurioDistribution {
         return requireRunner(target, target.toString());
     }
 
-    /** Where the tar.gz (or an extracted directory) is: -Dconvoy.apicurio.dist, else the local Maven repository. */
+    /**
+     * Where the tar.gz (or an extracted directory) is: -Dconvoy.apicurio.dist, else where testkit's build resolved
+     * it, else the local Maven repository (-Dmaven.repo.local, ~/.m2/settings.xml, ~/.m2/repository).
+     */
     static Path locate() {
         List<Path> tried = new ArrayList<>();
-        String explicit = System.getProperty(DIST_PROPERTY);
-        if (explicit != null && !explicit.isBlank()) {
-            Path p = Paths.get(explicit.strip());
-            if (Files.exists(p)) {
-                return p;
+        for (String candidate : new String[] {System.getProperty(DIST_PROPERTY), BUILD.getProperty("dist")}) {
+            if (candidate != null && !candidate.isBlank()) {
+                Path p = Paths.get(candidate.strip());
+                if (Files.exists(p)) {
+                    return p;
+                }
+                tried.add(p);
             }
-            tried.add(p);
         }
         for (Path repo : localRepositories()) {
             Path p = repo.resolve(RELATIVE_PATH);
