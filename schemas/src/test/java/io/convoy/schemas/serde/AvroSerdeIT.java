@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -167,7 +167,7 @@ class AvroSerdeIT {
         }
         AtomicReference<RecordDeserializationException> failure = new AtomicReference<>();
         try (KafkaConsumer<String, PlanEvent> consumer = consumer(new StringDeserializer(), AvroSerde.forValue(PlanEvent.class, serdeConfig))) {
-            consumer.subscribe(List.of(topicName));
+            assignFromStart(consumer, topicName);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 try {
                     consumer.poll(Duration.ofMillis(200));
@@ -210,18 +210,24 @@ class AvroSerdeIT {
         return new KafkaProducer<>(props, keys, values);
     }
 
+    /** No consumer group: assigned partitions, read from the start (a group join costs about a second). */
     private static <K, V> KafkaConsumer<K, V> consumer(Deserializer<K> keys, Deserializer<V> values) {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(props, keys, values);
+    }
+
+    private static void assignFromStart(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
     }
 
     private static <K, V> List<ConsumerRecord<K, V>> consumeAll(String topic, Deserializer<K> keys, Deserializer<V> values, int expected) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = consumer(keys, values)) {
-            consumer.subscribe(List.of(topic));
+            assignFromStart(consumer, topic);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return records.size() >= expected;

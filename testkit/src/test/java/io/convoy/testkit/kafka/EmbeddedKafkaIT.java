@@ -105,6 +105,14 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void aBadBrokerSettingIsReportedClearly() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddedKafka.builder().brokerProperty("num.partitions", "zero").start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not start")
+                .hasMessageContaining("num.partitions");
+    }
+
+    @Test
     void aSecondBrokerStartsFastAndCloseDeletesItsData() throws Exception {
         EmbeddedKafka second = EmbeddedKafka.builder().brokerProperty("num.partitions", "2").start();
         Path dir = second.directory();
