@@ -70,6 +70,12 @@ class AuthoringTest {
         CliRun merged = ok(project, null, "merge", "-m", "join");
         assertThat(merged.out()).contains("merges 000000000002, 000000000003");
         assertThat(convoy(project, null, "merge", "-m", "nothing left").err()).contains("nothing to merge");
+        ok(project, null, "revision", "-m", "needs billing", "--depends-on", "billing", "--rev-id", "000000000004");
+        assertThat(ok(project, null, "show", "000000000004").out()).contains("Also depends on: 000000000003");
+        assertThat(Files.readString(project.resolve("versions").resolve("000000000004_needs_billing.sql")))
+                .contains("-- convoy:depends_on: 000000000003");
+        CliRun badDependency = convoy(project, null, "revision", "-m", "x", "--depends-on", "nope");
+        assertThat(badDependency.exitCode()).isEqualTo(21);
         assertThat(ok(project, null, "history", "-r", "000000000001:000000000002").out())
                 .isEqualTo("000000000001 -> 000000000002, second\n<base> -> 000000000001, first\n");
         CliRun unknown = convoy(project, null, "show", "ffff");

@@ -163,6 +163,22 @@ class CliIT {
     }
 
     @Test
+    void severalHeadsMakeCheckExit11AndUpgradeHeadRefuseWithMig001() throws IOException {
+        Path project = TestProjects.copyOfExample(tmp.resolve("two_heads"));
+        Files.delete(TestProjects.revisionFile(project, "ab6e2c4d8f59"));
+        Files.delete(TestProjects.revisionFile(project, "9a5f1b3c7d48"));
+        String url = newDatabase("two_heads");
+        CliRun head = convoy(project, url, "upgrade", "head");
+        assertThat(head.exitCode()).as(head.toString()).isEqualTo(11);
+        assertThat(head.err()).startsWith("MIG001: ").contains("6d2c8e4f7a15").contains("8c4e0f2a6b37");
+        ok(project, url, "upgrade", "heads");
+        assertThat(ok(project, url, "current").out()).isEqualTo("6d2c8e4f7a15 (head)\n8c4e0f2a6b37 (head)\n");
+        CliRun check = convoy(project, url, "check");
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(11);
+        assertThat(check.out()).contains("MIG001 several heads: 6d2c8e4f7a15, 8c4e0f2a6b37");
+    }
+
+    @Test
     void checkReportsBehindHeadAs15() {
         String url = newDatabase("behind");
         ok(example, url, "upgrade", "7b3a9d1e5c26");
