@@ -69,7 +69,16 @@ public final class AlertEngine {
      * every scope reported is observed, every open episode of this kind and cluster that is not reported is observed
      * as 0. Returns the alerts raised.
      */
-    public synchronized List<Alert> observeAll(AlertKind kind, String clusterId, Collection<Observation> observations) {
+    public List<Alert> observeAll(AlertKind kind, String clusterId, Collection<Observation> observations) {
+        return observeAll(kind, clusterId, observations, Set.of());
+    }
+
+    /**
+     * As {@link #observeAll(AlertKind, String, Collection)}, but the scopes in {@code unknown} (e.g. the lag of a
+     * standby that is missing) are neither observed nor taken as 0: their episodes stay as they are.
+     */
+    public synchronized List<Alert> observeAll(AlertKind kind, String clusterId, Collection<Observation> observations,
+                                               Set<String> unknown) {
         Instant now = clock.instant();
         List<Alert> raised = new ArrayList<>();
         Set<String> reported = new HashSet<>();
@@ -80,7 +89,7 @@ public final class AlertEngine {
         List<Map.Entry<MachineKey, Tracked>> absent = new ArrayList<>();
         for (Map.Entry<MachineKey, Tracked> e : machines.entrySet()) {
             if (e.getKey().kind() == kind && Objects.equals(e.getValue().last.clusterId(), clusterId)
-                    && !reported.contains(e.getKey().scopeKey())) {
+                    && !reported.contains(e.getKey().scopeKey()) && !unknown.contains(e.getKey().scopeKey())) {
                 absent.add(e);
             }
         }

@@ -140,6 +140,15 @@ class AlertEngineTest {
     }
 
     @Test
+    void anUnknownScopeKeepsItsEpisode() {
+        lags("eu-1", lag("eu-1", "a", 5));
+        clock.advanceSeconds(10);
+        engine.observeAll(AlertKind.REPLICATION_LAG, "eu-1", List.of(), java.util.Set.of("standby:eu-1/a"));
+        assertThat(sink.severities()).containsExactly("standby:eu-1/a CRITICAL");
+        assertThat(engine.openEpisodes(AlertKind.REPLICATION_LAG)).containsEntry("standby:eu-1/a", AlertStateMachine.Level.CRITICAL);
+    }
+
+    @Test
     void stepDurationsAlertButNeverHalt() {
         engine.observeAll(AlertKind.STEP_DURATION, null, List.of(new Observation(AlertScopeType.TARGET, "t1", null,
                 "the step of target t1", 1000, Map.of("command_id", "c1"))));
