@@ -85,6 +85,10 @@ public enum ConfigKey {
     /** Values of this key are masked whenever they are shown. */
     public boolean secret() { return type == Type.SECRET || type == Type.URL; }
 
+    public static Optional<ConfigKey> byEnvVar(String name) {
+        return Arrays.stream(values()).filter(k -> k.envVar().equals(name)).findFirst();
+    }
+
     public static Optional<ConfigKey> byName(String name) {
         return Arrays.stream(values()).filter(k -> k.key.equals(name)).findFirst();
     }
