@@ -38,6 +38,8 @@ public final class AvroMapping {
                 .setExecutorId(executorId)
                 .setHeads(sorted(u.heads()))
                 .setOccurredAt(u.occurredAt())
+                .setStepIndex(u.command().stepIndex())
+                .setStepCount(u.command().stepCount())
                 .build();
     }
 
