@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+    private static final int MAX_LOGGED_REASON = 400;
 
     enum Handled {
         /** Outcome published and acknowledged: commit. */
@@ -57,7 +58,10 @@ final class CommandHandler {
             return Handled.RETRY_LATER;
         }
         if (decoded instanceof Decoded.Invalid invalid) {
-            log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(), invalid.reason());
+            String reason = invalid.reason();
+            log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
+                    reason.length() <= MAX_LOGGED_REASON ? reason : reason.substring(0, MAX_LOGGED_REASON) + "... (in full on "
+                            + io.convoy.schemas.Topics.DLQ.name() + ")");
             publisher.deadLetter(AvroMapping.deadLetter(record.topic(), record.partition(), record.offset(), record.key(),
                     record.value(), invalid, clock.instant()));
             publisher.awaitAll();
