@@ -79,17 +79,20 @@ public final class ShadowDatabase implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(database), props);
     }
 
-    /** Creates an empty database (from template0) and returns its name. */
+    /**
+     * Creates an empty database (from template0) and returns its name. FILE_COPY: with fsync off its
+     * checkpoint is cheap, and it is about twice as fast here as the default WAL_LOG strategy.
+     */
     public String createDatabase() {
         String name = prefix + counter.incrementAndGet();
-        admin("CREATE DATABASE " + name + " TEMPLATE template0");
+        admin("CREATE DATABASE " + name + " TEMPLATE template0 STRATEGY FILE_COPY");
         return name;
     }
 
     /** Creates a copy of {@code source} (which must have no open connections) and returns its name. */
     public String cloneDatabase(String source) {
         String name = prefix + counter.incrementAndGet();
-        admin("CREATE DATABASE " + name + " TEMPLATE " + quote(source));
+        admin("CREATE DATABASE " + name + " TEMPLATE " + quote(source) + " STRATEGY FILE_COPY");
         return name;
     }
 
