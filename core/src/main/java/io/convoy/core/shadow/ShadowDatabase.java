@@ -41,7 +41,12 @@ public final class ShadowDatabase implements AutoCloseable {
     /** Starts a fresh server (about 2 s; the first start in a machine's life also unpacks the binaries). */
     public static ShadowDatabase start() {
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            Path shm = Path.of("/dev/shm");
+            if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+                builder.setDataDirectory(Files.createTempDirectory(shm, "convoy-shadow-"));
+            }
+            EmbeddedPostgres pg = builder
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "50")
                     .setServerConfig("fsync", "off")
