@@ -1,48 +1,279 @@
 package io.convoy.core.apply;
 
+import io.convoy.core.error.ConvoyException;
+import io.convoy.core.error.ErrorCode;
+import io.convoy.core.error.SqlStates;
+import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.core.graph.RevisionGraph;
+import io.convoy.core.script.Revision;
+import io.convoy.core.util.Secrets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies plans to one PostgreSQL database: version tables, the session migration lock,
  * lock_timeout and retries, transactional and non-transactional revisions, stamp, check.
- * SKELETON: the signatures are the contract; the bodies are written by the apply work.
+ *
+ * <p>Every write runs under the migration lock ({@link MigrationLock}) on a dedicated connection;
+ * the migration itself runs on a second (work) connection, executing the {@link SqlAction}
+ * sequence of {@link StepActions} that {@link OfflineRenderer} prints. Reads ({@link #currentHeads},
+ * {@link #history}, {@link #check}) take no lock and never create tables.
+ *
+ * <p>Errors: MIG004 when the database is not where the plan starts (nothing applied); MIG020 when
+ * a downgrade step's revision has no downgrade section (checked before anything runs) or the plan
+ * does not chain; MIG003 after the last retry on lock timeout/deadlock, naming the blockers; MIG013
+ * for any other failing statement (SQLSTATE, statement index, first line); MIG014 for an INVALID
+ * index left by an earlier concurrent index build; MIG012 when another run keeps the lock;
+ * MIG021 when the database cannot be reached. The listener may throw to stop a run: the current
+ * step is then rolled back (where transactional) and recorded as failed.
  */
 public final class Migrator {
+    private static final Logger log = LoggerFactory.getLogger(Migrator.class);
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+
     private final ConnectionSource source;
     private final ApplyOptions options;
     private final Clock clock;
     private final Consumer<MigrationEvent> listener;
+    private final StepActions actions;
+    private final VersionTables tables;
 
     public Migrator(ConnectionSource source, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener) {
-        this.source = source;
-        this.options = options;
-        this.clock = clock;
-        this.listener = listener;
+        this.source = Objects.requireNonNull(source, "source");
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.actions = new StepActions(options);
+        this.tables = actions.tables();
     }
 
     /** The heads in the version table; empty when nothing (or no version table) is there. Never creates tables. */
-    public Set<String> currentHeads() { throw new UnsupportedOperationException("skeleton"); }
+    public Set<String> currentHeads() {
+        try (Connection c = open()) {
+            return VersionStore.heads(c, tables);
+        } catch (SQLException e) {
+            throw failure("reading " + tables.versionTable(), e);
+        }
+    }
 
     /**
      * Applies the plan under the migration lock. Fails with MIG004 (nothing applied) when the
      * database's heads are not {@code plan.fromHeads()}. Returns the heads afterwards.
      */
-    public Set<String> apply(Plan plan) { throw new UnsupportedOperationException("skeleton"); }
+    public Set<String> apply(Plan plan) {
+        StepActions.validate(plan);
+        try (Session s = new Session()) {
+            Set<String> heads = VersionStore.heads(s.work, tables);
+            if (!heads.equals(plan.fromHeads())) {
+                throw new ConvoyException(ErrorCode.MIG004, source.describe() + " is at " + StepActions.describe(heads)
+                        + " but the plan starts from " + StepActions.describe(plan.fromHeads())
+                        + ": another run migrated it, or the plan is stale; nothing was applied. Plan again from the current heads");
+            }
+            if (plan.isEmpty()) {
+                log.info("{} is already at {}: nothing to do", source.describe(), StepActions.describe(heads));
+                return heads;
+            }
+            StepRunner runner = s.runner();
+            runner.runPlain("preparing " + tables.schema(), actions.preamble());
+            for (MigrationStep step : plan.steps()) {
+                runner.runStep(step, actions.step(step));
+            }
+            return VersionStore.heads(s.work, tables);
+        } catch (SQLException e) {
+            throw failure("applying a plan", e);
+        }
+    }
 
     /** Sets the version table to {@code heads} without running SQL; recorded in history as stamp. */
-    public void stamp(Set<String> heads) { throw new UnsupportedOperationException("skeleton"); }
+    public void stamp(Set<String> heads) {
+        validateIds(heads);
+        try (Session s = new Session()) {
+            stamp(s, heads);
+        } catch (SQLException e) {
+            throw failure("stamping", e);
+        }
+    }
 
-    /** Reads {@code alembic_version} (in the connection's search_path) and stamps its revisions; returns them. */
-    public Set<String> adoptAlembic(String alembicVersionTable) { throw new UnsupportedOperationException("skeleton"); }
+    private void stamp(Session s, Set<String> heads) throws SQLException {
+        StepRunner runner = s.runner();
+        runner.runPlain("preparing " + tables.schema(), actions.preamble());
+        runner.runPlain("stamp " + StepActions.describe(heads), actions.stamp(heads));
+        log.info("Stamped {} at {}", source.describe(), StepActions.describe(heads));
+    }
+
+    /**
+     * Reads {@code alembic_version} (in the connection's search_path) and stamps its revisions;
+     * returns them. MIG020 when the table is missing or has no version_num column; MIG004 when
+     * Convoy's version table already holds other heads; nothing happens when it holds the same.
+     */
+    public Set<String> adoptAlembic(String alembicVersionTable) {
+        if (alembicVersionTable == null || !TABLE_NAME.matcher(alembicVersionTable).matches()) {
+            throw new ConvoyException(ErrorCode.MIG020, "not a table name: '" + alembicVersionTable
+                    + "' (expected e.g. alembic_version or myschema.alembic_version)");
+        }
+        try (Session s = new Session()) {
+            if (!VersionStore.exists(s.work, alembicVersionTable)) {
+                throw new ConvoyException(ErrorCode.MIG020, "table " + alembicVersionTable + " does not exist in "
+                        + source.describe() + " (looked in the search_path): nothing to adopt. Name the table Alembic used"
+                        + " (its version_table / version_table_schema settings)");
+            }
+            Set<String> alembic = new LinkedHashSet<>();
+            try (Statement st = s.work.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT version_num FROM " + alembicVersionTable + " ORDER BY 1")) {
+                while (rs.next()) {
+                    alembic.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new ConvoyException(ErrorCode.MIG020, "cannot read version_num from " + alembicVersionTable + " in "
+                        + source.describe() + ": " + StepRunner.serverMessage(e) + " (is it an Alembic version table?)", e);
+            }
+            validateIds(alembic);
+            Set<String> current = VersionStore.heads(s.work, tables);
+            if (current.equals(alembic)) {
+                log.info("{} already holds the Alembic heads {}", tables.versionTable(), StepActions.describe(alembic));
+                return alembic;
+            }
+            if (!current.isEmpty()) {
+                throw new ConvoyException(ErrorCode.MIG004, tables.versionTable() + " in " + source.describe() + " already holds "
+                        + StepActions.describe(current) + ", but " + alembicVersionTable + " holds " + StepActions.describe(alembic)
+                        + ": refusing to overwrite; stamp explicitly if that is what you want");
+            }
+            stamp(s, alembic);
+            return alembic;
+        } catch (SQLException e) {
+            throw failure("adopting " + alembicVersionTable, e);
+        }
+    }
 
     /** convoy.history, oldest first; empty when the table does not exist. */
-    public List<HistoryEntry> history() { throw new UnsupportedOperationException("skeleton"); }
+    public List<HistoryEntry> history() {
+        try (Connection c = open()) {
+            return VersionStore.history(c, tables);
+        } catch (SQLException e) {
+            throw failure("reading " + tables.historyTable(), e);
+        }
+    }
 
     /** Compares the database with the graph: checksum drift, vanished files, heads, behind head. */
-    public CheckReport check(RevisionGraph graph) { throw new UnsupportedOperationException("skeleton"); }
+    public CheckReport check(RevisionGraph graph) {
+        return check(graph.revisions(), graph.heads());
+    }
+
+    /** {@link #check(RevisionGraph)} from the graph's revisions and heads. */
+    public CheckReport check(Collection<Revision> revisions, Set<String> graphHeads) {
+        try (Connection c = open()) {
+            return CheckComparison.compare(VersionStore.heads(c, tables), VersionStore.history(c, tables), revisions, graphHeads);
+        } catch (SQLException e) {
+            throw failure("checking", e);
+        }
+    }
+
+    private static void validateIds(Set<String> ids) {
+        Objects.requireNonNull(ids, "heads");
+        for (String id : ids) {
+            if (id == null || id.isBlank() || !id.equals(id.strip()) || id.chars().anyMatch(Character::isWhitespace)) {
+                throw new ConvoyException(ErrorCode.MIG020, "not a revision id: '" + id + "'");
+            }
+        }
+    }
+
+    private Connection open() {
+        try {
+            return source.open();
+        } catch (SQLException e) {
+            throw new ConvoyException(ErrorCode.MIG021, "cannot connect to " + source.describe() + ": "
+                    + StepRunner.serverMessage(e), e);
+        }
+    }
+
+    private ConvoyException failure(String doing, SQLException e) {
+        ErrorCode code = SqlStates.classify(e) == SqlStates.Kind.CONNECTION ? ErrorCode.MIG021 : ErrorCode.MIG013;
+        return new ConvoyException(code, doing + " on " + source.describe() + " failed with SQLSTATE " + e.getSQLState() + ": "
+                + StepRunner.serverMessage(e), e);
+    }
+
+    private static void setApplicationName(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+            ps.setString(1, name);
+            ps.execute();
+        }
+    }
+
+    /** The lock connection holding the migration lock, and the work connection. */
+    private final class Session implements AutoCloseable {
+        private final Connection lockConnection;
+        private final MigrationLock lock;
+        private final Connection work;
+        private final ScheduledExecutorService sampler;
+
+        Session() throws SQLException {
+            Connection lc = open();
+            MigrationLock l = null;
+            Connection w = null;
+            try {
+                lc.setAutoCommit(true);
+                setApplicationName(lc, options.applicationName());
+                l = MigrationLock.acquire(lc, MigrationLock.keyFor(options.versionSchema()), options.migrationLockWait(), clock,
+                        listener, source.describe());
+                w = open();
+                w.setAutoCommit(true);
+                setApplicationName(w, options.applicationName());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(w);
+                if (l != null) {
+                    l.close();
+                }
+                closeQuietly(lc);
+                throw e;
+            }
+            this.lockConnection = lc;
+            this.lock = l;
+            this.work = w;
+            this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "convoy-blockers");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        StepRunner runner() throws SQLException {
+            return new StepRunner(work, tables, options, clock, listener, new Blockers(lockConnection, sampler),
+                    source.describe());
+        }
+
+        @Override
+        public void close() {
+            sampler.shutdownNow();
+            closeQuietly(work);
+            lock.close();
+            closeQuietly(lockConnection);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a connection: {}", Secrets.mask(e.getMessage()));
+        }
+    }
 }

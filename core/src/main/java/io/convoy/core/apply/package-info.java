@@ -1,0 +1,34 @@
+/**
+ * Applying plans to one PostgreSQL database, online ({@link io.convoy.core.apply.Migrator}) and
+ * offline ({@link io.convoy.core.apply.OfflineRenderer}).
+ *
+ * <h2>One action sequence, two interpreters</h2>
+ * {@link io.convoy.core.apply.StepActions} turns a plan into a list of
+ * {@link io.convoy.core.apply.SqlAction}s: session settings and version-table DDL, the migration
+ * lock, and per step {@code SET lock_timeout}, {@code SET statement_timeout}, BEGIN, the expected
+ * heads, the revision's statements, the version update and history row, COMMIT (non-transactional
+ * steps: every statement in autocommit followed by a progress mark, then one small transaction for
+ * the version/history rows). The online runner executes that list; the offline renderer prints it.
+ * Convoy's own statements are {@link io.convoy.core.apply.BoundStatement}s: bound parameters
+ * online, literals offline ({@code now()}/{@code clock_timestamp()} for times). Guards that change
+ * nothing (expected heads MIG004, left-over invalid index MIG014, migration lock MIG012) are Java
+ * queries online and raising {@code DO} blocks offline.
+ *
+ * <h2>Tables (schema {@code ApplyOptions.versionSchema}, default {@code convoy})</h2>
+ * {@code version(version_num)} one row per head; {@code history} append-only (applied and failed
+ * steps, stamps; the latest applied upgrade's checksum is what {@code check} compares; the
+ * SQLSTATE of a failure is in {@code sql_state}); {@code progress} completed statements of an
+ * unfinished non-transactional step (resume point, deleted when the step finishes).
+ *
+ * <h2>Choices</h2>
+ * <ul>
+ *   <li>A downgrade of a revision without a downgrade section is MIG020 (a request that cannot be
+ *       carried out), raised before anything runs.</li>
+ *   <li>A second concurrent run waits for the lock, then re-checks the database heads against
+ *       its plan: MIG004 if the first run moved them, MIG012 if the lock is not freed in time.</li>
+ *   <li>Lock timeouts and deadlocks are retried per step; only the final failure is written to
+ *       history (MIG003, naming the blockers sampled from the lock connection while waiting).</li>
+ *   <li>A stamp writes one history row per head ({@code base} when it empties the table), without checksum.</li>
+ * </ul>
+ */
+package io.convoy.core.apply;
