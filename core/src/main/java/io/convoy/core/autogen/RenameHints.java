@@ -93,8 +93,6 @@ public final class RenameHints {
                     .orElse(currentTable);
             Table ta = current.table(currentTable).orElseThrow(() -> bad(spec, "table " + currentTable.display()
                     + " is not in the current schema"));
-            Table tb = desired.table(newTable).orElseThrow(() -> bad(spec, "table " + newTable.display()
-                    + " is not in the desired schema"));
             String from = c[3];
             String to = c[4];
             if (ta.column(from).isEmpty()) {
@@ -103,6 +101,8 @@ public final class RenameHints {
             if (ta.column(to).isPresent()) {
                 throw bad(spec, "column " + to + " already exists in " + currentTable.display());
             }
+            Table tb = desired.table(newTable).orElseThrow(() -> bad(spec, "table " + newTable.display()
+                    + " is not in the desired schema"));
             if (tb.column(to).isEmpty()) {
                 throw bad(spec, "column " + to + " is not in " + newTable.display() + " in the desired schema");
             }
