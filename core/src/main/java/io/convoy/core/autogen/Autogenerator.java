@@ -110,6 +110,14 @@ public final class Autogenerator {
         }
     }
 
+    /**
+     * {@code check} mode: what autogenerate would write, as summary lines; empty when the revisions
+     * already describe the desired schema.
+     */
+    public List<String> check(Collection<Revision> revisions, List<Path> schemaFiles) {
+        return fromRevisions(revisions, schemaFiles, RenameHints.none()).summary();
+    }
+
     /** Applies every revision to head in shadow database {@code db} with the Migrator. */
     public void replay(String db, Collection<Revision> revisions) {
         if (revisions.isEmpty()) {
