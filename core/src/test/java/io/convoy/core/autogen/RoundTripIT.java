@@ -186,6 +186,51 @@ class RoundTripIT {
                 c("schema dropped with objects", USERS + "create schema billing; create sequence billing.nums;"
                         + " create table billing.invoices (id int primary key default nextval('billing.nums'), user_id int references users(id));"
                         + " create function billing.total() returns int language sql as 'select 1';", USERS),
+                c("quoted names everywhere", "create table \"Order\" (\"Id\" int primary key, \"user name\" text);",
+                        "create schema \"Sales Data\"; create table \"Order\" (\"Id\" int primary key, \"user name\" varchar(10),"
+                                + " \"select\" int default 1); create index \"Order idx\" on \"Order\" (\"select\");"
+                                + " create table \"Sales Data\".\"Line\" (\"Id\" int references \"Order\"(\"Id\"));"
+                                + " comment on column \"Order\".\"user name\" is 'it''s';"),
+                c("exclusion constraint with btree_gist", "create extension btree_gist; create table rooms (id int, during tstzrange);",
+                        "create extension btree_gist; create table rooms (id int, during tstzrange,"
+                                + " constraint no_overlap exclude using gist (id with =, during with &&));"),
+                c("constraints that stay NOT VALID", USERS + "create table posts (id int primary key, user_id int);",
+                        USERS + "create table posts (id int primary key, user_id int);"
+                                + " alter table posts add constraint posts_user_fk foreign key (user_id) references users(id) not valid;"
+                                + " alter table users add constraint score_small check (score < 100) not valid;"
+                                + " create table fresh (n int); alter table fresh add constraint n_pos check (n > 0) not valid;",
+                        r -> assertThat(up(r)).doesNotContain("VALIDATE")),
+                c("foreign key becomes validated", USERS + "create table posts (id int primary key, user_id int);"
+                        + " alter table posts add constraint posts_user_fk foreign key (user_id) references users(id) not valid;",
+                        USERS + "create table posts (id int primary key, user_id int references users(id));"
+                                + " alter table posts rename constraint posts_user_id_fkey to posts_user_fk;"),
+                c("instead-of trigger on a view that is recreated", USERS
+                        + "create function ins() returns trigger language plpgsql as $$ begin return new; end $$;"
+                        + " create view vu as select id, email from users;"
+                        + " create trigger vu_ins instead of insert on vu for each row execute function ins();",
+                        "create table users (id int primary key, email varchar(200) not null, name text, score int default 0);"
+                                + "create function ins() returns trigger language plpgsql as $$ begin return new; end $$;"
+                                + " create view vu as select id, email from users;"
+                                + " create trigger vu_ins instead of insert on vu for each row execute function ins();"),
+                c("index added to a materialized view that stays", USERS + "create materialized view mv as select id, score from users;",
+                        USERS + "create materialized view mv as select id, score from users; create index mv_score on mv (score);"
+                                + " comment on materialized view mv is 'scores';",
+                        r -> assertThat(up(r)).contains("CREATE INDEX CONCURRENTLY mv_score ON public.mv USING btree (score)")),
+                c("function used by a default, sequence used by an existing column", USERS,
+                        "create function gen_code() returns text language sql volatile as $$ select md5(random()::text) $$;"
+                                + " create sequence ticket_seq;"
+                                + USERS.replace("score int default 0", "score int default nextval('ticket_seq'), code text default gen_code()")),
+                c("serial column and identity dropped", "create table t (id int generated always as identity, n serial, m int);",
+                        "create table t (id int not null, m int);"),
+                c("enum dropped with the column using it", "create type mood as enum ('a', 'b');" + USERS
+                        + "alter table users add column feeling mood;", USERS),
+                c("extension in its own schema", USERS, "create schema ext; create extension hstore schema ext;" + USERS
+                        + "alter table users add column attrs ext.hstore;"),
+                c("generated column over a column added in the same change", "create table t (a int);",
+                        "create table t (a int, b int, s int generated always as (a + b) stored);"),
+                c("column and table comments removed, view column comment changed", USERS + "comment on table users is 'x';"
+                        + " comment on column users.name is 'y'; create view v as select id from users; comment on column v.id is 'one';",
+                        USERS + "create view v as select id from users; comment on column v.id is 'two';"),
                 rename("table renamed by hint", USERS + "create table posts (id serial primary key, user_id int references users(id), title text);"
                         + " create index posts_title_idx on posts (title); create view titles as select title from posts;",
                         USERS + "create table articles (id serial primary key, user_id int references users(id), title text);"
