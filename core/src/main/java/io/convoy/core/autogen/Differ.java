@@ -642,8 +642,12 @@ public final class Differ {
         }
     }
 
-    private static String typeLabel(Column c) {
-        return c.type() + c.collation().map(x -> " COLLATE " + x).orElse("");
+    /** The type as people write it: {@code varchar(320)}, {@code timestamptz} (summary only; SQL keeps format_type's spelling). */
+    static String typeLabel(Column c) {
+        String t = c.type().replace("character varying", "varchar").replace("timestamp with time zone", "timestamptz")
+                .replace("timestamp without time zone", "timestamp").replace("time with time zone", "timetz")
+                .replace("time without time zone", "time");
+        return t + c.collation().map(x -> " COLLATE " + x).orElse("");
     }
 
     /** The statements taking column {@code from} to {@code to}; both plain or identity, never generated. */

@@ -187,7 +187,7 @@ class DifferTest {
                 "CREATE VIEW public.v1 AS",
                 "CREATE VIEW public.v2 AS");
         assertThat(up.get(2)).endsWith("ALTER TABLE public.users ALTER COLUMN email TYPE character varying(320) USING email::character varying(320)");
-        assertThat(r.summary()).contains("~ column users.email: type text → character varying(320)",
+        assertThat(r.summary()).contains("~ column users.email: type text → varchar(320)",
                 "~ view v1: recreated around changes to what it reads");
         List<String> down = down(r, Part.MAIN);
         assertThat(at(down, "DROP VIEW public.v2")).isLessThan(at(down, "DROP VIEW public.v1"));

@@ -65,7 +65,7 @@ class RoundTripIT {
                         + " comment on column users.name is 'n';", "create table users (id int primary key, email text not null, score int default 0);",
                         r -> assertThat(r.changes()).anyMatch(ch -> ch.review().orElse("").contains("drops column users.name"))),
                 c("column type change", USERS, USERS.replace("email text", "email varchar(320)"),
-                        r -> assertThat(r.summary()).contains("~ column users.email: type text → character varying(320)")),
+                        r -> assertThat(r.summary()).contains("~ column users.email: type text → varchar(320)")),
                 c("type change with default and collation", USERS, USERS.replace("score int default 0", "score bigint default 10")
                         .replace("name text", "name text collate \"C\"")),
                 c("nullability", USERS, USERS.replace("email text not null", "email text").replace("name text", "name text not null"),
