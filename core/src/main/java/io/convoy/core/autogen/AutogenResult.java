@@ -7,16 +7,25 @@ import java.util.Optional;
 /**
  * What autogenerate found: the ordered changes, grouped into the revisions to write
  * ({@link #parts()}), and a summary for people. Empty when the schemas already match.
+ *
+ * @param warnings differences autogenerate cannot write SQL for (objects it does not model, a
+ *                 domain's base type): they are in the summary and must be handled by hand
  */
-public record AutogenResult(List<Change> changes) {
+public record AutogenResult(List<Change> changes, List<String> warnings) {
     private static final String NO_FUNCTION_BODY_CHECK = "SET LOCAL check_function_bodies = off";
 
     public AutogenResult {
         changes = List.copyOf(changes);
+        warnings = List.copyOf(warnings);
     }
 
+    public AutogenResult(List<Change> changes) {
+        this(changes, List.of());
+    }
+
+    /** Nothing to write and nothing to report: the schemas match. */
     public boolean isEmpty() {
-        return changes.isEmpty();
+        return changes.isEmpty() && warnings.isEmpty();
     }
 
     /** The non-empty parts in upgrade order: enum values, main (transactional), concurrent. */
@@ -93,6 +102,9 @@ public record AutogenResult(List<Change> changes) {
                 out.add(c.summary());
             }
             c.review().ifPresent(r -> out.add("  ! REVIEW: " + r));
+        }
+        for (String w : warnings) {
+            out.add("! not handled, write it by hand: " + w);
         }
         return out;
     }

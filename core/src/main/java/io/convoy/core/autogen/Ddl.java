@@ -2,6 +2,7 @@ package io.convoy.core.autogen;
 
 import io.convoy.core.catalog.Column;
 import io.convoy.core.catalog.Constraint;
+import io.convoy.core.catalog.Domain;
 import io.convoy.core.catalog.EnumType;
 import io.convoy.core.catalog.Index;
 import io.convoy.core.catalog.QName;
@@ -122,6 +123,35 @@ final class Ddl {
         out.add("CREATE TYPE " + e.name().sql() + " AS ENUM (" + String.join(", ", e.labels().stream().map(Sql::literal).toList()) + ")");
         e.comment().ifPresent(x -> out.add(comment("TYPE " + e.name().sql(), e.comment())));
         return out;
+    }
+
+    static List<String> createDomain(Domain d) {
+        StringBuilder sb = new StringBuilder("CREATE DOMAIN " + d.name().sql() + " AS " + d.baseType());
+        d.collation().ifPresent(c -> sb.append(" COLLATE ").append(c));
+        d.defaultExpr().ifPresent(x -> sb.append(" DEFAULT ").append(x));
+        if (d.notNull()) {
+            sb.append(" NOT NULL");
+        }
+        List<String> out = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (Constraint c : d.constraints()) {
+            if (c.validated()) {
+                sb.append(" CONSTRAINT ").append(Sql.ident(c.name())).append(' ').append(c.definition());
+            } else {
+                after.add("ALTER DOMAIN " + d.name().sql() + " ADD CONSTRAINT " + Sql.ident(c.name()) + " " + c.definition() + " NOT VALID");
+            }
+        }
+        out.add(sb.toString());
+        out.addAll(after);
+        d.comment().ifPresent(x -> out.add(comment("DOMAIN " + d.name().sql(), d.comment())));
+        for (Constraint c : d.constraints()) {
+            c.comment().ifPresent(x -> out.add(domainConstraintComment(d, c.name(), c.comment())));
+        }
+        return out;
+    }
+
+    static String domainConstraintComment(Domain d, String constraint, Optional<String> text) {
+        return comment("CONSTRAINT " + Sql.ident(constraint) + " ON DOMAIN " + d.name().sql(), text);
     }
 
     static List<String> createRoutine(Routine r) {

@@ -3,6 +3,7 @@ package io.convoy.core.autogen;
 import io.convoy.core.catalog.Catalog;
 import io.convoy.core.catalog.Column;
 import io.convoy.core.catalog.Constraint;
+import io.convoy.core.catalog.Domain;
 import io.convoy.core.catalog.EnumType;
 import io.convoy.core.catalog.Extension;
 import io.convoy.core.catalog.ForeignKey;
@@ -44,6 +45,7 @@ public final class Differ {
     private final Catalog a;
     private final Catalog b;
     private final List<Change> out = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     /** Per table (by name, present in both): columns dropped and added back (generated columns). */
     private final Map<QName, Set<String>> regenerated = new HashMap<>();
@@ -80,7 +82,7 @@ public final class Differ {
         d.run();
         List<Change> sorted = new ArrayList<>(d.out);
         sorted.sort(Comparator.comparing((Change c) -> c.part().ordinal()).thenComparing(c -> c.phase().ordinal()));
-        return new AutogenResult(sorted);
+        return new AutogenResult(sorted, d.warnings);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -119,6 +121,7 @@ public final class Differ {
         schemas();
         extensions();
         enums();
+        domains();
         sequences();
         routines();
         tables();
@@ -126,6 +129,81 @@ public final class Differ {
         views();
         triggers();
         possibleRenames();
+        unsupported();
+    }
+
+    private void unsupported() {
+        for (String u : b.unsupported()) {
+            if (!a.unsupported().contains(u)) {
+                warnings.add("+ " + u);
+            }
+        }
+        for (String u : a.unsupported()) {
+            if (!b.unsupported().contains(u)) {
+                warnings.add("- " + u);
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- domains
+
+    private void domains() {
+        Map<QName, Domain> bd = index(b.domains(), Domain::name);
+        Map<QName, Domain> ad = index(a.domains(), Domain::name);
+        for (Domain d : b.domains()) {
+            Domain old = ad.get(d.name());
+            if (old == null) {
+                add(Phase.CREATE_DOMAIN, "+ domain " + d.name().display(), Ddl.createDomain(d), list("DROP DOMAIN " + d.name().sql()));
+                continue;
+            }
+            if (!old.baseType().equals(d.baseType()) || !old.collation().equals(d.collation())) {
+                warnings.add("~ domain " + d.name().display() + ": base type " + old.baseType() + old.collation().map(c -> " COLLATE " + c).orElse("")
+                        + " → " + d.baseType() + d.collation().map(c -> " COLLATE " + c).orElse("")
+                        + " (a domain's base type cannot be altered; recreate it and convert its columns)");
+                continue;
+            }
+            List<String> up = alterDomainSql(old, d);
+            if (!up.isEmpty()) {
+                add(Phase.CREATE_DOMAIN, "~ domain " + d.name().display(), up, alterDomainSql(d, old));
+            }
+            if (!old.comment().equals(d.comment())) {
+                String target = "DOMAIN " + d.name().sql();
+                add(Phase.COMMENT, "~ comment on domain " + d.name().display(), list(Ddl.comment(target, d.comment())),
+                        list(Ddl.comment(target, old.comment())));
+            }
+        }
+        for (Domain d : a.domains()) {
+            if (!bd.containsKey(d.name())) {
+                add(Phase.DROP_DOMAIN, "- domain " + d.name().display(), list("DROP DOMAIN " + d.name().sql()), Ddl.createDomain(d));
+            }
+        }
+    }
+
+    /** Statements taking domain {@code from} to {@code to} (same base type): constraints, default, NOT NULL. */
+    static List<String> alterDomainSql(Domain from, Domain to) {
+        String alter = "ALTER DOMAIN " + to.name().sql() + " ";
+        List<String> sql = new ArrayList<>();
+        for (Constraint c : from.constraints()) {
+            if (to.constraint(c.name()).filter(x -> x.sameShape(c)).isEmpty()) {
+                sql.add(alter + "DROP CONSTRAINT " + Sql.ident(c.name()));
+            }
+        }
+        if (!from.defaultExpr().equals(to.defaultExpr())) {
+            sql.add(alter + to.defaultExpr().map(x -> "SET DEFAULT " + x).orElse("DROP DEFAULT"));
+        }
+        if (from.notNull() != to.notNull()) {
+            sql.add(alter + (to.notNull() ? "SET NOT NULL" : "DROP NOT NULL"));
+        }
+        for (Constraint c : to.constraints()) {
+            Optional<Constraint> was = from.constraint(c.name());
+            if (was.filter(x -> x.sameShape(c)).isEmpty()) {
+                sql.add(alter + "ADD CONSTRAINT " + Sql.ident(c.name()) + " " + c.definition() + (c.validated() ? "" : " NOT VALID"));
+                c.comment().ifPresent(x -> sql.add(Ddl.domainConstraintComment(to, c.name(), c.comment())));
+            } else if (!was.get().comment().equals(c.comment())) {
+                sql.add(Ddl.domainConstraintComment(to, c.name(), c.comment()));
+            }
+        }
+        return sql;
     }
 
     // ---------------------------------------------------------------------------------- analysis

@@ -13,26 +13,43 @@ import java.util.function.Function;
  * Everything Convoy compares of one database's schema, read by {@link CatalogReader}. Immutable and
  * sorted, free of OIDs and of anything that names the database, so that two databases built from
  * the same DDL have equal catalogs ({@link #equals}) and {@link #diffText} shows what differs.
+ *
+ * @param unsupported objects Convoy sees but does not model (composite and range types, partitioned
+ *                    and foreign tables, aggregates, rules, policies, row-level security), one
+ *                    description each, so that a difference in them is at least reported
  */
 public record Catalog(
         List<Schema> schemas,
         List<Extension> extensions,
         List<EnumType> enums,
+        List<Domain> domains,
         List<Sequence> sequences,
         List<Table> tables,
         List<View> views,
         List<Routine> routines,
-        List<Trigger> triggers) {
+        List<Trigger> triggers,
+        List<String> unsupported) {
 
     public Catalog {
         schemas = sorted(schemas, Comparator.comparing(Schema::name));
         extensions = sorted(extensions, Comparator.comparing(Extension::name));
         enums = sorted(enums, Comparator.comparing(EnumType::name));
+        domains = sorted(domains, Comparator.comparing(Domain::name));
         sequences = sorted(sequences, Comparator.comparing(Sequence::name));
         tables = sorted(tables, Comparator.comparing(Table::name));
         views = sorted(views, Comparator.comparing(View::name));
         routines = sorted(routines, Comparator.comparing(Routine::key));
         triggers = sorted(triggers, Comparator.comparing(Trigger::table).thenComparing(Trigger::name));
+        unsupported = sorted(unsupported, Comparator.naturalOrder());
+    }
+
+    /**
+     * The catalog without domains and unsupported objects: the form of the first catalogs, kept
+     * for callers that build catalogs by hand.
+     */
+    public Catalog(List<Schema> schemas, List<Extension> extensions, List<EnumType> enums, List<Sequence> sequences,
+            List<Table> tables, List<View> views, List<Routine> routines, List<Trigger> triggers) {
+        this(schemas, extensions, enums, List.of(), sequences, tables, views, routines, triggers, List.of());
     }
 
     private static <T> List<T> sorted(List<T> items, Comparator<T> order) {
@@ -55,6 +72,10 @@ public record Catalog(
         return enums.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
+    public Optional<Domain> domain(QName name) {
+        return domains.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
     public Optional<Sequence> sequence(QName name) {
         return sequences.stream().filter(s -> s.name().equals(name)).findFirst();
     }
@@ -66,7 +87,7 @@ public record Catalog(
     }
 
     public boolean isEmpty() {
-        return extensions.isEmpty() && enums.isEmpty() && sequences.isEmpty() && tables.isEmpty() && views.isEmpty()
+        return extensions.isEmpty() && enums.isEmpty() && domains.isEmpty() && unsupported.isEmpty() && sequences.isEmpty() && tables.isEmpty() && views.isEmpty()
                 && routines.isEmpty() && triggers.isEmpty();
     }
 
@@ -82,6 +103,13 @@ public record Catalog(
         for (EnumType e : enums) {
             out.add("enum " + e.name().sql() + " (" + String.join(", ", e.labels().stream().map(Sql::literal).toList())
                     + ")" + comment(e.comment()));
+        }
+        for (Domain d : domains) {
+            out.add("domain " + d.name().sql() + " AS " + d.baseType() + d.collation().map(c -> " COLLATE " + c).orElse("")
+                    + d.defaultExpr().map(x -> " DEFAULT " + x).orElse("") + (d.notNull() ? " NOT NULL" : "") + comment(d.comment()));
+            for (Constraint c : d.constraints()) {
+                out.add("domain " + d.name().sql() + " " + c);
+            }
         }
         for (Sequence s : sequences) {
             out.add("sequence " + s.name().sql() + " " + s.options()
@@ -111,6 +139,9 @@ public record Catalog(
         }
         for (Routine r : routines) {
             out.add(r.kind() + " " + r.signature() + comment(r.comment()) + "\n" + indent(r.definition().strip()));
+        }
+        for (String u : unsupported) {
+            out.add("not compared: " + u);
         }
         for (Trigger t : triggers) {
             out.add("trigger " + Sql.ident(t.name()) + " on " + t.table().sql() + " enabled=" + t.enabled()

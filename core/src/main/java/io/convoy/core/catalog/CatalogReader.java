@@ -143,6 +143,9 @@ public final class CatalogReader {
                 + ns("n") + notMember("pg_type", "t.oid"),
                 rs -> new EnumType(new QName(rs.getString(1), rs.getString(2)), strings(rs, 3), opt(rs, 4)), excluded);
 
+        List<Domain> domains = readDomains();
+        List<String> unsupported = readUnsupported();
+
         List<Sequence> sequences = query("SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart,"
                 + " s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.nspname, own.relname, own.attname,"
                 + " obj_description(c.oid, 'pg_class')"
@@ -239,7 +242,83 @@ public final class CatalogReader {
                         rs.getString(5), opt(rs, 6)),
                 oids(relOids));
 
-        return new Catalog(schemas, extensions, enums, sequences, tables, views, routines, triggers);
+        return new Catalog(schemas, extensions, enums, domains, sequences, tables, views, routines, triggers, unsupported);
+    }
+
+    private List<Domain> readDomains() throws SQLException {
+        List<Object[]> rows = query("SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,"
+                + " pg_get_expr(t.typdefaultbin, 0),"
+                + " CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN"
+                + "   CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)"
+                + "   ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END,"
+                + " obj_description(t.oid, 'pg_type')"
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype"
+                + " LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                + " WHERE t.typtype = 'd' AND" + ns("n") + notMember("pg_type", "t.oid"),
+                rs -> new Object[] {rs.getLong(1), new QName(rs.getString(2), rs.getString(3)), rs.getString(4), rs.getBoolean(5),
+                        opt(rs, 6), opt(rs, 7), opt(rs, 8)},
+                excluded);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<Constraint>> checks = new HashMap<>();
+        for (Object[] row : query("SELECT c.contypid, c.conname, pg_get_constraintdef(c.oid), c.convalidated,"
+                + " obj_description(c.oid, 'pg_constraint') FROM pg_constraint c"
+                + " WHERE c.contypid = ANY((?::text)::oid[]) AND c.contype = 'c'",
+                rs -> {
+                    String def = rs.getString(3);
+                    if (def.endsWith(" NOT VALID")) {
+                        def = def.substring(0, def.length() - " NOT VALID".length());
+                    }
+                    return new Object[] {rs.getLong(1), new Constraint(rs.getString(2), Constraint.Kind.CHECK, def,
+                            rs.getBoolean(4), List.of(), Optional.empty(), opt(rs, 5))};
+                },
+                oids(rows.stream().map(r -> (Long) r[0]).toList()))) {
+            checks.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((Constraint) row[1]);
+        }
+        List<Domain> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            @SuppressWarnings("unchecked")
+            Domain d = new Domain((QName) r[1], (String) r[2], (Boolean) r[3], (Optional<String>) r[4], (Optional<String>) r[5],
+                    checks.getOrDefault((Long) r[0], List.of()), (Optional<String>) r[6]);
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** What Convoy does not model, one description each: a difference in these is reported, not diffed. */
+    private List<String> readUnsupported() throws SQLException {
+        String qualified = "quote_ident(n.nspname) || '.' || quote_ident(%s)";
+        String sql = String.join(" UNION ALL ",
+                "SELECT 'composite type ' || " + String.format(qualified, "t.typname") + " FROM pg_type t"
+                        + " JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid"
+                        + " WHERE t.typtype = 'c' AND c.relkind = 'c' AND" + ns("n") + notMember("pg_type", "t.oid"),
+                "SELECT 'range type ' || " + String.format(qualified, "t.typname") + " FROM pg_type t"
+                        + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+                        + " WHERE t.typtype = 'r' AND" + ns("n") + notMember("pg_type", "t.oid"),
+                "SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table '"
+                        + " ELSE 'partition ' END || " + String.format(qualified, "c.relname") + " FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE (c.relkind IN ('p', 'f') OR c.relkind = 'r' AND c.relispartition) AND" + ns("n")
+                        + notMember("pg_class", "c.oid"),
+                "SELECT 'inheritance ' || " + String.format(qualified, "c.relname") + " || ' INHERITS ' || p.inhparent::regclass::text"
+                        + " FROM pg_inherits p JOIN pg_class c ON c.oid = p.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE NOT c.relispartition AND c.relkind = 'r' AND" + ns("n"),
+                "SELECT 'aggregate ' || " + String.format(qualified, "p.proname") + " || '(' || pg_get_function_identity_arguments(p.oid) || ')'"
+                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                        + " WHERE p.prokind = 'a' AND" + ns("n") + notMember("pg_proc", "p.oid"),
+                "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || " + String.format(qualified, "c.relname")
+                        + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE r.rulename <> '_RETURN' AND" + ns("n"),
+                "SELECT 'policy ' || quote_ident(p.polname) || ' on ' || " + String.format(qualified, "c.relname")
+                        + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE" + ns("n"),
+                "SELECT 'row level security on ' || " + String.format(qualified, "c.relname") + " FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND" + ns("n"));
+        long params = sql.chars().filter(ch -> ch == '?').count();
+        Object[] args = new Object[(int) params];
+        Arrays.fill(args, excluded);
+        return query(sql, rs -> rs.getString(1), args);
     }
 
     private record ViewRow(long oid, QName name, boolean materialized, String definition, List<String> options,
