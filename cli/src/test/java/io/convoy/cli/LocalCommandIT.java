@@ -1,0 +1,39 @@
+package io.convoy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convoy.cli.command.LocalCommand;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** convoy local: a real primary + standby, three targets upgraded to head, where it listens written down. */
+class LocalCommandIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void upgradesThreeTargetsToHeadAndWritesLocalJson() throws Exception {
+        CliRun r = CliRun.run(dir, Map.of(), "local", "--project", TestProjects.example().toString());
+        System.out.println(r.out());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        for (String db : LocalCommand.TARGETS) {
+            assertThat(r.out()).contains("== " + db);
+        }
+        assertThat(r.out().split("current:\n    ab6e2c4d8f59 \\(head\\)", -1)).hasSize(4);
+        assertThat(r.out()).contains("<base> -> 1f0c6a2d9b41, create sites SCRAPE-101")
+                .contains("primary  127.0.0.1:").contains("standby  127.0.0.1:")
+                .contains("All 3 targets at head");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(".convoy/local.json").toFile());
+        assertThat(json.at("/postgres/host").asText()).isEqualTo("127.0.0.1");
+        assertThat(json.at("/postgres/port").asInt()).isPositive();
+        assertThat(json.at("/postgres/standbyPort").asInt()).isPositive();
+        assertThat(json.at("/targets")).hasSize(3);
+        assertThat(json.at("/targets/0/atHead").asBoolean()).isTrue();
+        assertThat(json.at("/running").asBoolean()).as("PostgreSQL stopped with the command").isFalse();
+        assertThat(json.at("/stoppedAt").asText()).isNotBlank();
+    }
+}
