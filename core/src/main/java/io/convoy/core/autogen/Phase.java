@@ -4,7 +4,7 @@ package io.convoy.core.autogen;
  * The order of changes inside a part on upgrade: everything that depends on an object is removed
  * before it and created after it. Downgrade runs the inverse of every change in the reverse order.
  */
-enum Phase {
+public enum Phase {
     RENAME,
     DROP_TRIGGER,
     DROP_VIEW,
