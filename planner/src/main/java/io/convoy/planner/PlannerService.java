@@ -180,7 +180,8 @@ public final class PlannerService implements AutoCloseable {
         LOG.info("planner stopped");
     }
 
-    static Properties streamsProperties(PlannerConfig config) {
+    /** The Kafka Streams settings of the planner: exactly-once v2, no record cache (stores are written through). */
+    public static Properties streamsProperties(PlannerConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -190,6 +191,8 @@ public final class PlannerService implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // No global store here; enabling it now is what Kafka asks for (it warns otherwise) and 5.0 will default to.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }
 
