@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -166,7 +167,7 @@ public final class PlannerService implements AutoCloseable {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
-    /** Stops processing (committing what was processed). Idempotent. */
+    /** Stops processing (committing what was processed) and leaves the consumer group. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -174,7 +175,10 @@ public final class PlannerService implements AutoCloseable {
         }
         closed = true;
         if (streams != null) {
-            streams.close(CLOSE_TIMEOUT);
+            // Leave the group: the tasks move to the other planners (or a restarted one) at once, instead of after
+            // the session timeout of a member that is gone.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
         }
         stopped.countDown();
         LOG.info("planner stopped");
