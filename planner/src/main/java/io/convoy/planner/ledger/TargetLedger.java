@@ -1,5 +1,6 @@
 package io.convoy.planner.ledger;
 
+import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.planner.config.Durations;
@@ -8,7 +9,6 @@ import io.convoy.planner.plan.PlanDecision;
 import io.convoy.planner.plan.PlanOrder;
 import io.convoy.planner.plan.TargetCommand;
 import io.convoy.planner.plan.TargetPlanner;
-import io.convoy.core.error.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
