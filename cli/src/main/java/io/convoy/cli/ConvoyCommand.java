@@ -64,7 +64,12 @@ public final class ConvoyCommand implements Runnable {
 
     /** The effective configuration of this run (layers: defaults, convoy.yaml, environment, flags). */
     public ConvoyConfig config() {
-        return ConfigLoader.load(context.workingDirectory(), configFile(), context.env(), flags);
+        return warn(ConfigLoader.load(context.workingDirectory(), configFile(), context.env(), flags));
+    }
+
+    private ConvoyConfig warn(ConvoyConfig config) {
+        config.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        return config;
     }
 
     /** Like {@link #config()}, but with convoy.yaml taken from {@code directory} unless --config names one. */
@@ -73,7 +78,7 @@ public final class ConvoyCommand implements Runnable {
             Path f = directory.resolve(ConfigLoader.FILE_NAME);
             return java.nio.file.Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
         });
-        return ConfigLoader.load(context.workingDirectory(), file, context.env(), flags);
+        return warn(ConfigLoader.load(context.workingDirectory(), file, context.env(), flags));
     }
 
     @Override

@@ -64,6 +64,14 @@ class CommandParsingTest {
     }
 
     @Test
+    void aMistypedEnvironmentVariableIsWarnedAbout() {
+        CliRun r = CliRun.run(dir, Map.of("CONVOY_LOCK_TIMEOT", "5s"), "config");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).isEqualTo("warning: environment variable CONVOY_LOCK_TIMEOT is not a Convoy setting and is ignored"
+                + " (did you mean CONVOY_LOCK_TIMEOUT?)\n");
+    }
+
+    @Test
     void configMasksSecrets() {
         CliRun r = CliRun.run(dir, Map.of("CONVOY_PASSWORD", "pw-env-secret"),
                 "config", "--url", "jdbc:postgresql://u:pw-in-url@db:5432/app?password=pw-param");

@@ -11,11 +11,14 @@ import io.convoy.core.error.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Builds a {@link ConvoyConfig} from its layers: defaults &lt; convoy.yaml &lt; CONVOY_* environment
@@ -65,6 +68,18 @@ public final class ConfigLoader {
             }
         }
 
+        List<String> warnings = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith("CONVOY_") && ConfigKey.byEnvVar(name).isEmpty()) {
+                String closest = ConvoyConfig.keyNames().stream()
+                        .map(k -> ConfigKey.byName(k).orElseThrow().envVar())
+                        .min(Comparator.comparingInt(v -> distance(v, name)))
+                        .filter(v -> distance(v, name) <= 3)
+                        .map(v -> " (did you mean " + v + "?)")
+                        .orElse("");
+                warnings.add("environment variable " + name + " is not a Convoy setting and is ignored" + closest);
+            }
+        }
         for (ConfigKey k : ConfigKey.values()) {
             String v = env.get(k.envVar());
             if (v != null) {
@@ -77,7 +92,7 @@ public final class ConfigLoader {
                 settings.put(k, ConvoyConfig.setting(k, e.getValue(), k.flag().orElse(k.key()), cwd));
             }
         }
-        return new ConvoyConfig(settings, file);
+        return new ConvoyConfig(settings, file, warnings);
     }
 
     private record Located(String value, int line) {}

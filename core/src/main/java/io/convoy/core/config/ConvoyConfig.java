@@ -44,8 +44,9 @@ public final class ConvoyConfig {
 
     private final Map<ConfigKey, Setting> settings;
     private final Optional<Path> configFile;
+    private final List<String> warnings;
 
-    ConvoyConfig(Map<ConfigKey, Setting> settings, Optional<Path> configFile) {
+    ConvoyConfig(Map<ConfigKey, Setting> settings, Optional<Path> configFile, List<String> warnings) {
         EnumMap<ConfigKey, Setting> copy = new EnumMap<>(ConfigKey.class);
         copy.putAll(settings);
         for (ConfigKey k : ConfigKey.values()) {
@@ -55,6 +56,7 @@ public final class ConvoyConfig {
         }
         this.settings = copy;
         this.configFile = configFile;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Defaults only: what you get with no convoy.yaml, no environment and no flags. */
@@ -66,7 +68,7 @@ public final class ConvoyConfig {
     public ConvoyConfig with(ConfigKey key, String raw, String source, Path baseDirectory) {
         EnumMap<ConfigKey, Setting> copy = new EnumMap<>(settings);
         copy.put(key, setting(key, raw, source, baseDirectory));
-        return new ConvoyConfig(copy, configFile);
+        return new ConvoyConfig(copy, configFile, warnings);
     }
 
     static Setting setting(ConfigKey key, String raw, String source, Path baseDirectory) {
@@ -79,6 +81,9 @@ public final class ConvoyConfig {
 
     /** Every key in table order. */
     public List<Setting> settings() { return List.copyOf(settings.values()); }
+
+    /** Things worth telling the user that are not errors, e.g. a CONVOY_* variable that is no setting. */
+    public List<String> warnings() { return warnings; }
 
     /** The convoy.yaml that was read, if any. */
     public Optional<Path> configFile() { return configFile; }
@@ -107,6 +112,9 @@ public final class ConvoyConfig {
     }
 
     public Path versionsDirectory() { return (Path) settings.get(ConfigKey.VERSIONS).value(); }
+
+    /** The desired-schema (models) directory; it need not exist. */
+    public Path schemaDirectory() { return (Path) settings.get(ConfigKey.SCHEMA_DIR).value(); }
 
     public String versionSchema() { return (String) settings.get(ConfigKey.VERSION_SCHEMA).value(); }
 

@@ -210,4 +210,13 @@ class ConvoyConfigTest {
         assertThat(c.url()).contains("jdbc:postgresql://127.0.0.1:5/x");
         assertThat(c.setting(ConfigKey.URL).source()).isEqualTo("convoy local");
     }
+
+    @Test
+    void unknownConvoyEnvironmentVariablesAreWarnedAboutNotFatal() {
+        ConvoyConfig c = load(Map.of("CONVOY_LOCKTIMEOUT", "1s", "CONVOY_URL", "jdbc:postgresql://db/app", "HOME", "/root"), Map.of());
+        assertThat(c.warnings()).containsExactly(
+                "environment variable CONVOY_LOCKTIMEOUT is not a Convoy setting and is ignored (did you mean CONVOY_LOCK_TIMEOUT?)");
+        assertThat(c.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(load(Map.of(), Map.of()).warnings()).isEmpty();
+    }
 }
