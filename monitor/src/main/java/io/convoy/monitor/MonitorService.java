@@ -208,21 +208,28 @@ public final class MonitorService implements AutoCloseable {
     private void publishAlert(String key, Alert alert) {
         metrics.alert(alert);
         LOG.info("alert {} {} {}: {}", alert.getSeverity(), alert.getCode(), key, alert.getMessage());
-        alertProducer.send(new ProducerRecord<>(Topics.ALERTS.name(), key, alert), (meta, e) -> {
-            if (e != null) {
-                LOG.error("could not publish alert {} ({} {}): {}", alert.getAlertId(), alert.getSeverity(), key, e.toString());
-            }
-        });
+        try {
+            alertProducer.send(new ProducerRecord<>(Topics.ALERTS.name(), key, alert), (meta, e) -> {
+                if (e != null) {
+                    LOG.error("could not publish alert {} ({} {}): {}", alert.getAlertId(), alert.getSeverity(), key, e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("could not publish alert {} ({} {}): {}", alert.getAlertId(), alert.getSeverity(), key, e.toString());
+        }
     }
 
     private void publishControl(String key, ControlRecord record) {
         LOG.warn("control {} {} by {}: {}", record.getAction(), key, record.getActor(), record.getReason());
-        controlProducer.send(new ProducerRecord<>(Topics.CONTROL.name(), key, record), (meta, e) -> {
-            if (e != null) {
-                LOG.error("could not publish {} for {}: executors were NOT told: {}", record.getAction(), key, e.toString());
-            }
-        });
-        controlProducer.flush();
+        try {
+            controlProducer.send(new ProducerRecord<>(Topics.CONTROL.name(), key, record), (meta, e) -> {
+                if (e != null) {
+                    LOG.error("could not publish {} for {}: executors were NOT told: {}", record.getAction(), key, e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("could not publish {} for {}: executors were NOT told: {}", record.getAction(), key, e.toString());
+        }
     }
 
     private Map<String, Object> producerProperties(String clientId) {
@@ -232,6 +239,8 @@ public final class MonitorService implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Sends happen on the probe threads: never block them long when the brokers are away.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
         return p;
     }
 

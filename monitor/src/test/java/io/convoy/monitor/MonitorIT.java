@@ -16,6 +16,10 @@ import io.convoy.schemas.avro.ControlRecord;
 import io.convoy.schemas.avro.Direction;
 import io.convoy.schemas.avro.StepEvent;
 import io.convoy.schemas.avro.StepStatus;
+import io.convoy.schemas.control.ControlFeed;
+import io.convoy.schemas.control.ControlOrders;
+import io.convoy.schemas.control.ControlScope;
+import io.convoy.schemas.control.HaltState;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
 import io.convoy.testkit.kafka.EmbeddedKafka;
@@ -302,6 +306,26 @@ class MonitorIT {
         String health = get("/health");
         assertThat(health).startsWith("200 ").contains("\"status\":\"UP\"").contains("\"cluster c1\":\"ok\"")
                 .contains("\"step-durations\":\"RUNNING\"").contains("\"control\":\"caught up, 0 halt(s) in force\"");
+    }
+
+    @Test
+    @Order(6)
+    void aNewReaderOfTheControlTopicSeesTheHaltsInForceAsAnExecutorWouldAtStartUp() throws Exception {
+        operator.send(new ProducerRecord<>(Topics.CONTROL.name(), "target:t-held",
+                ControlOrders.operator(ControlScope.target("t-held"), ControlAction.HALT, "bob", "hold t-held", Instant.now()))).get();
+        HaltState state = new HaltState();
+        try (ControlFeed feed = new ControlFeed(Map.of("bootstrap.servers", kafka.bootstrapServers()), serdes, state)) {
+            feed.start();
+            assertThat(feed.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            assertThat(state.halts()).containsOnlyKeys("target:t-held");
+            assertThat(state.isHalted("t-held", CLUSTER)).isTrue();
+            assertThat(state.isHalted("other", CLUSTER)).as("cluster:c1 was halted and resumed twice: not in force").isFalse();
+            // and it keeps following: a later order arrives within a poll
+            operator.send(new ProducerRecord<>(Topics.CONTROL.name(), "all",
+                    ControlOrders.operator(ControlScope.ALL, ControlAction.PANIC, "bob", "stop everything", Instant.now()))).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> state.isPanicked("other", CLUSTER));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> monitor.haltState().size() == 2);
     }
 
     private static Connection session(String applicationName) throws SQLException {
