@@ -261,9 +261,10 @@ public final class MonitorService implements AutoCloseable {
         Map<String, String> checks = new LinkedHashMap<>();
         boolean up = true;
         ControlFeed f = feed;
-        boolean caughtUp = f != null && f.isCaughtUp();
-        checks.put("control", caughtUp ? "caught up, " + haltState.size() + " halt(s) in force" : "not caught up");
-        up &= caughtUp;
+        boolean following = f != null && f.isCaughtUp() && f.isRunning();
+        checks.put("control", following ? "caught up, " + haltState.size() + " halt(s) in force"
+                : f != null && !f.isRunning() ? "stopped (see the log)" : "not caught up");
+        up &= following;
         KafkaStreams s = streams;
         KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.state();
         checks.put("step-durations", state.name());

@@ -121,6 +121,11 @@ public final class MonitorConfig {
             throw new ConvoyException(ErrorCode.MIG020, "poll_interval (from " + settings.get(Key.POLL_INTERVAL).source()
                     + ") must be more than 0");
         }
+        if (standbyMissingCritical().isZero()) {
+            throw new ConvoyException(ErrorCode.MIG020, "standby_missing_critical (from "
+                    + settings.get(Key.STANDBY_MISSING_CRITICAL).source() + ") must be more than 0: a missing standby is a"
+                    + " WARNING at once and CRITICAL after this long");
+        }
         if (probeTimeout().isZero()) {
             throw new ConvoyException(ErrorCode.MIG020, "probe_timeout (from " + settings.get(Key.PROBE_TIMEOUT).source()
                     + ") must be more than 0: a probe must never wait without limit");

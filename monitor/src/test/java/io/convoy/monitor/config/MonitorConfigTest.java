@@ -57,6 +57,8 @@ class MonitorConfigTest {
                 .hasMessageContaining("lag_warn (40s").hasMessageContaining("must be below lag_critical (30s");
         assertThatThrownBy(() -> MonitorConfig.defaults(dir).with(MonitorConfig.Key.METRICS_PORT, "70000")).hasMessageContaining("70000");
         assertThatThrownBy(() -> MonitorConfig.defaults(dir).with(MonitorConfig.Key.PROBE_TIMEOUT, "0")).hasMessageContaining("probe_timeout");
+        assertThatThrownBy(() -> MonitorConfig.defaults(dir).with(MonitorConfig.Key.STANDBY_MISSING_CRITICAL, "0"))
+                .hasMessageContaining("standby_missing_critical");
         assertThatThrownBy(() -> MonitorConfig.defaults(dir).with(MonitorConfig.Key.SCHEMA_REGISTRY_URL, "ftp://u:secret@x"))
                 .hasMessageNotContaining("secret");
         Path file = Files.writeString(dir.resolve("m.yaml"), "lag_warn: 2s\nlag_wran: 3s\n");

@@ -47,7 +47,7 @@ public final class ControlFeed implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean closing;
-    private Thread thread;
+    private volatile Thread thread;
 
     /**
      * @param kafka    consumer properties: at least {@code bootstrap.servers}; group, deserializers and offsets are set here
@@ -94,6 +94,11 @@ public final class ControlFeed implements AutoCloseable {
 
     public boolean isCaughtUp() {
         return caughtUp.getCount() == 0;
+    }
+
+    /** True while the feed follows the topic (started, not closed, not stopped by an error). */
+    public boolean isRunning() {
+        return stopped.getCount() > 0 && thread != null && !closing;
     }
 
     private void run() {
