@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   not when an operator's halt is in force on the scope already (overwriting it would let the monitor lift it).</li>
  *   <li>RESUME when the last of those alerts is RESOLVED (a CRITICAL that stepped down to WARNING still holds the
  *   halt), unless an operator's HALT or PANIC is in force on the scope: only an operator lifts that. No RESUME when
- *   nothing of the monitor's is in force any more (an operator resumed already).</li>
+ *   the scope is free and this process wrote no HALT for it (e.g. an operator resumed an inherited halt); a RESUME
+ *   of a scope an operator already freed is harmless.</li>
  *   <li>A monitor halt found in force at start-up (from an earlier run) is inherited: lifted once the cluster had no
  *   open lag or lock episode for the hold-down.</li>
  * </ul>
