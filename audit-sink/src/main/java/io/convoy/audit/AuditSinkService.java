@@ -72,6 +72,7 @@ public final class AuditSinkService implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private volatile int crashAfterLines = -1;
+    private long linesWritten;
 
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -95,7 +96,7 @@ public final class AuditSinkService implements AutoCloseable {
         this.topics = List.copyOf(topics);
     }
 
-    /** Test seam: the sink dies (no commit, no clean-up of the batch) after writing this many NDJSON lines. */
+    /** Test seam: the sink dies (no fsync, no indexing, no commit of the batch) once it has written this many NDJSON lines in all. */
     void crashAfterLines(int lines) {
         this.crashAfterLines = lines;
     }
@@ -251,13 +252,15 @@ public final class AuditSinkService implements AutoCloseable {
             }
             int crashAt = crashAfterLines;
             if (crashAt >= 0) {
+                long before = linesWritten;
                 ndjson.hook(i -> {
-                    if (i + 1 >= crashAt) {
+                    if (before + i + 1 >= crashAt) {
                         throw new SimulatedCrash();
                     }
                 });
             }
             ndjson.append(lines);
+            linesWritten += lines.size();
             chain = tentative;
             covered.putAll(next);
             if (search != null) {
