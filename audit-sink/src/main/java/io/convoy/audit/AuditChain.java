@@ -37,11 +37,7 @@ public final class AuditChain {
 
     /** The hash a record must carry given the previous hash (its own hash field ignored). */
     public static String hashOf(JsonNode record, String prevHash) {
-        ObjectNode copy = record.deepCopy();
-        if (copy.path("convoy").path("audit") instanceof ObjectNode audit) {
-            audit.remove("hash");
-        }
-        return Canonical.sha256(prevHash + Canonical.json(copy));
+        return Canonical.sha256(prevHash + Canonical.jsonWithoutHash(record));
     }
 
     public long lastSeq() {

@@ -73,6 +73,12 @@ public final class AuditSinkService implements AutoCloseable {
     private volatile Throwable failure;
     private volatile int crashAfterLines = -1;
     private long linesWritten;
+    private volatile java.util.function.LongConsumer lagListener;
+
+    /** Benchmark seam: told, per record, the milliseconds from its Kafka timestamp to the commit of its batch. */
+    void lagListener(java.util.function.LongConsumer listener) {
+        this.lagListener = listener;
+    }
 
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -273,6 +279,13 @@ public final class AuditSinkService implements AutoCloseable {
             commit.put(tp, new OffsetAndMetadata(covered.get(tp)));
         }
         consumer.commitSync(commit);
+        java.util.function.LongConsumer listener = lagListener;
+        if (listener != null && !docs.isEmpty()) {
+            long now = clock.millis();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                listener.accept(now - r.timestamp());
+            }
+        }
     }
 
     private AuditMapper.Source decode(ConsumerRecord<byte[], byte[]> r) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,27 +25,56 @@ public final class Canonical {
 
     /** Canonical JSON text of a node: keys sorted at every level, no whitespace. */
     public static String json(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(sorted(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return write(node, false);
     }
 
-    private static JsonNode sorted(JsonNode node) {
+    /** Canonical JSON of an audit record without its {@code convoy.audit.hash} field (what the hash covers). */
+    static String jsonWithoutHash(JsonNode record) {
+        return write(record, true);
+    }
+
+    private static String write(JsonNode node, boolean skipHash) {
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            write(g, node, skipHash ? 0 : -1);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Writes sorted; {@code hashDepth} tracks the path convoy → audit → hash to leave out (-1: leave nothing out;
+     * 0: at the root; 1: inside convoy; 2: inside convoy.audit).
+     */
+    private static void write(com.fasterxml.jackson.core.JsonGenerator g, JsonNode node, int hashDepth) throws java.io.IOException {
         if (node.isObject()) {
-            ObjectNode copy = JSON.createObjectNode();
-            java.util.TreeMap<String, JsonNode> fields = new java.util.TreeMap<>();
-            node.fields().forEachRemaining(e -> fields.put(e.getKey(), sorted(e.getValue())));
-            fields.forEach(copy::set);
-            return copy;
+            java.util.List<String> names = new java.util.ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            g.writeStartObject();
+            for (String name : names) {
+                int childDepth = -1;
+                if (hashDepth == 0 && name.equals("convoy")) {
+                    childDepth = 1;
+                } else if (hashDepth == 1 && name.equals("audit")) {
+                    childDepth = 2;
+                } else if (hashDepth == 2 && name.equals("hash")) {
+                    continue;
+                }
+                g.writeFieldName(name);
+                write(g, node.get(name), childDepth);
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode n : node) {
+                write(g, n, -1);
+            }
+            g.writeEndArray();
+        } else {
+            JSON.writeTree(g, node);
         }
-        if (node.isArray()) {
-            var copy = JSON.createArrayNode();
-            node.forEach(n -> copy.add(sorted(n)));
-            return copy;
-        }
-        return node;
     }
 
     public static String sha256(String text) {
