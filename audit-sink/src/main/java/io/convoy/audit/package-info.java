@@ -1,2 +1,34 @@
-/** The audit-sink module: see ARCHITECTURE.md. Filled in by its own issue. */
+/**
+ * The audit sink: every message on every topic of {@link io.convoy.schemas.Topics#all()} becomes one ECS audit
+ * record in a single hash chain, written to append-only NDJSON files and to an Elasticsearch/OpenSearch data stream.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>One chain for the whole sink.</b> One consumer ({@code read_committed}, manual commits) is assigned every
+ *       partition of every topic; one thread; {@code convoy.audit.seq} goes 1, 2, 3, ... with no gap.
+ *       {@code hash = SHA-256(prev_hash + canonical JSON of the record without convoy.audit.hash)}, the first
+ *       {@code prev_hash} is 64 zeros. Canonical JSON = keys sorted at every level, no whitespace
+ *       ({@link io.convoy.audit.Canonical}). One active sink per chain (group + directory): it does not scale out,
+ *       and partitions added while it runs are picked up at its next start.</li>
+ *   <li><b>Record.</b> {@code @timestamp} (the event's own time, else the Kafka timestamp), {@code event.id =
+ *       <topic>/<partition>/<offset>} (also the document {@code _id}), {@code event.kind/category/action/outcome/dataset},
+ *       {@code user.name}, {@code convoy.*} (request, plan, command, target, revision, direction, checksum,
+ *       sql_sha256, error_code, sql_state, lock_wait_ms, duration_ms, status, masked message, source coordinates) and
+ *       {@code convoy.audit.{seq,prev_hash,hash,checkpoint}} ({@link io.convoy.audit.AuditMapper}, fields picked by
+ *       name so new topics need no code). SQL text and raw bytes are never copied, only their SHA-256; free text goes
+ *       through {@code Secrets.mask}. Undecodable values become {@code pipeline_error} records, tombstones are
+ *       audited too.</li>
+ *   <li><b>Order of durability per batch:</b> chain → append to the NDJSON file + fsync → {@code _bulk create}
+ *       (201 created, 409 already there = success, 429/5xx/I/O retried with exponential backoff (Resilience4j) for
+ *       as long as it takes, other per-item errors such as mapping rejections dead-lettered to {@code convoy.dlq}
+ *       with the reason) → commit the offsets.</li>
+ *   <li><b>Resume.</b> The files are the durable state ({@link io.convoy.audit.Recovery}): the last line gives seq and
+ *       hash; the last line of each batch carries a checkpoint (every partition's next offset); lines after it (a
+ *       batch cut short) add their own offsets. The consumer seeks there, so a crash between fsync and commit neither
+ *       duplicates nor skips. Lines after the newest checkpoint Kafka has committed are indexed again (409s).
+ *       A torn last line (crash mid-write, no newline) is cut off at open; no complete line is ever rewritten.</li>
+ *   <li><b>Files.</b> {@code audit-<8-digit index>-<UTC date>.ndjson}; a new file at a batch boundary when the size
+ *       limit is reached or the UTC day changes.</li>
+ * </ul>
+ */
 package io.convoy.audit;

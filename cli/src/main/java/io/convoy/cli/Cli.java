@@ -64,6 +64,7 @@ public final class Cli {
                 .addSubcommand(new CheckCommand())
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new LocalCommand());
+        cl.addSubcommand(new io.convoy.cli.command.AuditCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler(root));

@@ -1,0 +1,57 @@
+package io.convoy.audit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The index template of the audit data stream: {@code data_stream: {}} and strict mappings of every field written. */
+public final class IndexTemplate {
+    private IndexTemplate() {}
+
+    public static ObjectNode body(String dataStream) {
+        ObjectNode t = Canonical.JSON.createObjectNode();
+        t.putArray("index_patterns").add(dataStream + "*");
+        t.putObject("data_stream");
+        t.put("priority", 200);
+        ObjectNode template = t.putObject("template");
+        template.putObject("settings").put("index.number_of_replicas", 0);
+        ObjectNode mappings = template.putObject("mappings");
+        mappings.put("dynamic", "strict");
+        ObjectNode p = mappings.putObject("properties");
+        type(p, "@timestamp", "date");
+        ObjectNode event = object(p, "event");
+        keywords(event, "id", "dataset", "kind", "category", "action", "outcome");
+        keywords(object(p, "user"), "name");
+        ObjectNode convoy = object(p, "convoy");
+        keywords(convoy, "request", "plan", "command", "target", "revision", "direction", "checksum", "error_code",
+                "sql_state", "executor", "ticket", "status", "sql_sha256", "raw_sha256");
+        type(convoy, "message", "text");
+        type(convoy, "lock_wait_ms", "long");
+        type(convoy, "duration_ms", "long");
+        type(convoy, "attempts", "integer");
+        type(convoy, "step_index", "integer");
+        type(convoy, "step_count", "integer");
+        ObjectNode source = object(convoy, "source");
+        keywords(source, "topic", "key");
+        type(source, "partition", "integer");
+        type(source, "offset", "long");
+        ObjectNode audit = object(convoy, "audit");
+        type(audit, "seq", "long");
+        keywords(audit, "prev_hash", "hash", "checkpoint");
+        return t;
+    }
+
+    private static ObjectNode object(ObjectNode parent, String name) {
+        ObjectNode o = parent.putObject(name);
+        o.put("dynamic", "strict");
+        return o.putObject("properties");
+    }
+
+    private static void type(ObjectNode parent, String name, String type) {
+        parent.putObject(name).put("type", type);
+    }
+
+    private static void keywords(ObjectNode parent, String... names) {
+        for (String n : names) {
+            type(parent, n, "keyword");
+        }
+    }
+}
