@@ -5,6 +5,7 @@ import io.convoy.cli.command.CheckCommand;
 import io.convoy.cli.command.ConfigCommand;
 import io.convoy.cli.command.CurrentCommand;
 import io.convoy.cli.command.DowngradeCommand;
+import io.convoy.cli.command.HaltCommands;
 import io.convoy.cli.command.HeadsCommand;
 import io.convoy.cli.command.HistoryCommand;
 import io.convoy.cli.command.InitCommand;
@@ -63,7 +64,10 @@ public final class Cli {
                 .addSubcommand(new ShowCommand())
                 .addSubcommand(new CheckCommand())
                 .addSubcommand(new ConfigCommand())
-                .addSubcommand(new LocalCommand());
+                .addSubcommand(new LocalCommand())
+                .addSubcommand(new HaltCommands.Halt())
+                .addSubcommand(new HaltCommands.Resume())
+                .addSubcommand(new HaltCommands.Panic());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler(root));
