@@ -1,10 +1,12 @@
 package io.convoy.cli;
 
+import io.convoy.cli.command.AuditCommand;
 import io.convoy.cli.command.BranchesCommand;
 import io.convoy.cli.command.CheckCommand;
 import io.convoy.cli.command.ConfigCommand;
 import io.convoy.cli.command.CurrentCommand;
 import io.convoy.cli.command.DowngradeCommand;
+import io.convoy.cli.command.HaltCommands;
 import io.convoy.cli.command.HeadsCommand;
 import io.convoy.cli.command.HistoryCommand;
 import io.convoy.cli.command.InitCommand;
@@ -63,8 +65,11 @@ public final class Cli {
                 .addSubcommand(new ShowCommand())
                 .addSubcommand(new CheckCommand())
                 .addSubcommand(new ConfigCommand())
-                .addSubcommand(new LocalCommand());
-        cl.addSubcommand(new io.convoy.cli.command.AuditCommand());
+                .addSubcommand(new LocalCommand())
+                .addSubcommand(new HaltCommands.Halt())
+                .addSubcommand(new HaltCommands.Resume())
+                .addSubcommand(new HaltCommands.Panic())
+                .addSubcommand(new AuditCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler(root));

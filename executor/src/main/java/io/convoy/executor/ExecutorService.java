@@ -1,6 +1,9 @@
 package io.convoy.executor;
 
+import io.convoy.core.error.ConvoyException;
+import io.convoy.core.error.ErrorCode;
 import io.convoy.executor.command.CommandDecoder;
+import io.convoy.executor.halt.HaltGate;
 import io.convoy.executor.kafka.Publisher;
 import io.convoy.executor.step.StatementContext;
 import io.convoy.executor.step.StepGate;
@@ -11,6 +14,8 @@ import io.convoy.executor.targets.Target;
 import io.convoy.executor.targets.TargetsFile;
 import io.convoy.schemas.Topic;
 import io.convoy.schemas.TopicAdmin;
+import io.convoy.schemas.control.ControlFeed;
+import io.convoy.schemas.control.HaltState;
 import io.convoy.schemas.Topics;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
@@ -62,8 +67,11 @@ import org.slf4j.LoggerFactory;
  * brokers acknowledged all of them: only then is the command's offset committed. A crash at any point leaves
  * the command uncommitted; its redelivery finds the outcome in convoy.history and publishes it again.
  *
- * <p>At start-up the topics are created if missing (schemas registered), and a target state is published for
- * every target of the targets file (heads read from its database).
+ * <p>At start-up the topics are created if missing (schemas registered), the halts in force are read from
+ * convoy.control (from its beginning, so a halt survives restarts; nothing is applied before they are known), and a
+ * target state is published for every target of the targets file (heads read from its database). The control topic
+ * is then followed for as long as the executor runs: a {@link HaltGate} checks it before every statement and
+ * between the commands of a batch (see there for HALT, PANIC and RESUME).
  *
  * <p>{@link #close()} stops polling, interrupts the running step before its next statement (rolled back, to be
  * delivered again; a step cannot be interrupted inside a statement nor between the statements of a
@@ -74,7 +82,10 @@ public final class ExecutorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorService.class);
     private static final Duration BUSY_TICK = Duration.ofMillis(100);
     /** The topics the executor reads or writes (created at start-up when missing). */
-    public static final List<Topic<String, ?>> TOPICS = List.of(Topics.COMMANDS, Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ);
+    public static final List<Topic<String, ?>> TOPICS = List.of(Topics.COMMANDS, Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ,
+            Topics.CONTROL);
+    /** How long start-up waits to have read the halts in force from convoy.control before it gives up. */
+    private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(60);
 
     private final ExecutorConfig config;
     private final TargetsFile targets;
@@ -97,6 +108,9 @@ public final class ExecutorService implements AutoCloseable {
     private StepProcessor processor;
     private TargetStates states;
     private Thread pollThread;
+    private final HaltState halts = new HaltState();
+    private HaltGate haltGate;
+    private ControlFeed controlFeed;
 
     // Poll-thread state.
     private Batch current;
@@ -141,6 +155,9 @@ public final class ExecutorService implements AutoCloseable {
             if (publisher != null) {
                 publisher.abort();
             }
+            if (controlFeed != null) {
+                controlFeed.close();
+            }
             terminated.countDown();
             throw e;
         }
@@ -158,12 +175,14 @@ public final class ExecutorService implements AutoCloseable {
                 TopicAdmin.ensureTopics(admin, registry, TOPICS);
             }
         }
+        followControl(serdes);
         publisher = new Publisher(new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer()),
                 serdes, executorId, UUID::randomUUID, config.ackTimeout());
         consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         states = new TargetStates();
-        processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate), clock,
-                "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target");
+        processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate).and(haltGate), clock,
+                "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target",
+                haltGate::cancelledByPanic);
         handler = new CommandHandler(new CommandDecoder(Topics.COMMANDS.valueSerde(serdes).deserializer()), processor, publisher,
                 states, clock, faults);
         worker = Executors.newSingleThreadExecutor(r -> {
@@ -171,6 +190,42 @@ public final class ExecutorService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Reads convoy.control from its beginning (no consumer group: every start reads every halt in force) and waits
+     * until it caught up, so that no command is applied before the halts are known; then keeps following it.
+     */
+    private void followControl(SerdeConfig serdes) {
+        haltGate = new HaltGate(targets, halts);
+        Map<String, Object> kafka = new HashMap<>();
+        clientOverrides.forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k) && !k.equals(ConsumerConfig.GROUP_ID_CONFIG)) {
+                kafka.put(k, v);
+            }
+        });
+        kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "convoy-executor-control-" + executorId);
+        controlFeed = new ControlFeed(kafka, serdes, halts, haltGate::onControl);
+        controlFeed.start();
+        boolean caughtUp;
+        try {
+            caughtUp = controlFeed.awaitCaughtUp(CONTROL_CATCH_UP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            caughtUp = false;
+        }
+        if (!caughtUp) {
+            throw new ConvoyException(ErrorCode.MIG021, "executor " + executorId + " could not read the halts in force from "
+                    + Topics.CONTROL.name() + " within " + CONTROL_CATCH_UP.toSeconds() + " s (does the topic exist? are the"
+                    + " brokers " + config.bootstrapServers() + " reachable?); nothing was applied");
+        }
+        log.info("executor {}: halts in force at start-up: {}", executorId, halts.halts().keySet());
+    }
+
+    /** The halts in force as this executor reads them from convoy.control. */
+    public HaltState halts() {
+        return halts;
     }
 
     /** The gate of the executor itself: interrupts the running step when it shuts down. */
@@ -362,6 +417,9 @@ public final class ExecutorService implements AutoCloseable {
         if (worker != null) {
             worker.shutdownNow();
         }
+        if (controlFeed != null) {
+            controlFeed.close();
+        }
         if (publisher != null) {
             if (crashed) {
                 publisher.abort();
@@ -436,6 +494,9 @@ public final class ExecutorService implements AutoCloseable {
     public void close() {
         shuttingDown = true;
         stopping.set(true);
+        if (haltGate != null) {
+            haltGate.close();
+        }
         if (pollThread == null) {
             return;
         }

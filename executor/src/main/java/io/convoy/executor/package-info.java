@@ -27,7 +27,11 @@
  * its coordinates and the reason; the executor carries on with the next record.
  *
  * <h2>Halts</h2>
- * {@link io.convoy.executor.step.StepGate} is asked before every statement; a halt controller reading
- * {@code convoy.control} is one more gate (see its documentation for what a gate may do where).
+ * {@link io.convoy.executor.step.StepGate} is asked before every statement. {@link io.convoy.executor.halt.HaltGate}
+ * is the gate fed by {@code convoy.control} (read from its beginning at start-up, then followed): a halt covering a
+ * target ({@code all}, {@code cluster:<the target's cluster in the targets file>}, {@code target:<id>}) publishes
+ * HALTED and holds the target's next statement (and the commands queued behind it, uncommitted, not failed) until it
+ * is lifted, then RESUMED; a PANIC also cancels the running statement. See {@code HaltGate} for where a step waits
+ * and where it is rolled back to run again.
  */
 package io.convoy.executor;

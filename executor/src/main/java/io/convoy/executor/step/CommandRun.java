@@ -40,8 +40,9 @@ final class CommandRun implements Consumer<MigrationEvent> {
         Instant now = clock.instant();
         if (event instanceof MigrationEvent.StepStarted s) {
             attempt = s.attempt();
-            publish(event, now);
+            // The gate first: a step halted before it starts reports HALTED, then STARTED once it really starts.
             ask(1, true);
+            publish(event, clock.instant());
         } else if (event instanceof MigrationEvent.StatementApplied s) {
             if (s.index() < s.count()) {
                 ask(s.index() + 1, command.transactional());

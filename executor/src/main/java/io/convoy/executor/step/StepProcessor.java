@@ -13,7 +13,9 @@ import io.convoy.executor.command.Command;
 import io.convoy.executor.command.CommandSteps;
 import io.convoy.executor.targets.Target;
 import io.convoy.executor.targets.TargetsFile;
+import io.convoy.core.error.SqlStates;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,12 +71,23 @@ public final class StepProcessor {
     private final String missingTargetHint;
     private final VersionTables tables;
     private final HistoryReader history;
+    private final Predicate<String> cancelledByGate;
 
     /**
      * @param base              apply options of this executor (version schema, retries, lock wait, who applies)
      * @param missingTargetHint appended to the MIG020 message of an unknown target (names the executor and group)
      */
     public StepProcessor(TargetsFile targets, ApplyOptions base, StepGate gate, Clock clock, String missingTargetHint) {
+        this(targets, base, gate, clock, missingTargetHint, commandId -> false);
+    }
+
+    /**
+     * @param cancelledByGate whether the running statement of a command (by id) was cancelled on purpose (a PANIC):
+     *                        then its failure is recorded as an interruption and the step runs again later
+     */
+    public StepProcessor(TargetsFile targets, ApplyOptions base, StepGate gate, Clock clock, String missingTargetHint,
+            Predicate<String> cancelledByGate) {
+        this.cancelledByGate = Objects.requireNonNull(cancelledByGate, "cancelledByGate");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.base = Objects.requireNonNull(base, "base");
         this.gate = Objects.requireNonNull(gate, "gate");
@@ -175,6 +189,12 @@ public final class StepProcessor {
             log.info("{}: {}; rolled back, it runs again when delivered again", c.describe(), e.getMessage());
             return new Result.Interrupted(e.getMessage());
         } catch (ConvoyException e) {
+            if (e.sqlState().filter(SqlStates.QUERY_CANCELED::equals).isPresent() && cancelledByGate.test(c.commandId())) {
+                markInterrupted(c, source);
+                log.warn("{}: its running statement was cancelled by a PANIC; rolled back where transactional, it runs again"
+                        + " when delivered again", c.describe());
+                return new Result.Interrupted("statement cancelled by a PANIC");
+            }
             Optional<Set<String>> heads = readHeads(source);
             if (e.code() == ErrorCode.MIG004) {
                 // Another executor may have applied this very command meanwhile (a rebalance): then it is a redelivery.
@@ -191,6 +211,24 @@ public final class StepProcessor {
             Optional<Set<String>> heads = readHeads(source);
             return done(StepUpdates.failed(c, ErrorCode.MIG099, Optional.empty(), "unexpected error: " + e, run.attempts(),
                     Optional.of(run.sinceStart(clock.instant())), heads.orElse(c.expectedFromHeads()), clock.instant()), heads);
+        }
+    }
+
+    /**
+     * The engine recorded the cancelled step as failed: its row becomes an interruption's (the error text starts with
+     * {@link StepInterrupted#MARKER}), so that the command runs again instead of being failed when delivered again.
+     */
+    private void markInterrupted(Command c, ConnectionSource source) {
+        String table = tables.historyTable();
+        try (Connection conn = source.open(); PreparedStatement ps = conn.prepareStatement("UPDATE " + table
+                + " SET error = ? || coalesce(error, '') WHERE id = (SELECT max(id) FROM " + table
+                + " WHERE command_id = ? AND outcome = 'failed')")) {
+            ps.setString(1, StepInterrupted.MARKER + "PANIC cancelled the running statement: ");
+            ps.setString(2, c.commandId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            log.error("{}: could not mark the cancelled step as interrupted in {} (it will be reported FAILED when delivered"
+                    + " again): {}", c.describe(), table, Secrets.mask(String.valueOf(e.getMessage())));
         }
     }
 

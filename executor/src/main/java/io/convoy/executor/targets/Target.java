@@ -14,13 +14,21 @@ import java.util.Properties;
  * @param jdbcUrl  JDBC URL, without a password
  * @param user     database user, when the URL does not name one
  * @param password password, when the server asks for one
+ * @param cluster  the fleet's cluster this database belongs to (the planner's fleet file says the same), when
+ *                 given: a halt of {@code cluster:<id>} on convoy.control covers the target only if it is set here
  */
-public record Target(String id, String jdbcUrl, Optional<String> user, Optional<Password> password) {
+public record Target(String id, String jdbcUrl, Optional<String> user, Optional<Password> password, Optional<String> cluster) {
     public Target {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** A target without a cluster: only {@code all} and {@code target:<id>} halts cover it. */
+    public Target(String id, String jdbcUrl, Optional<String> user, Optional<Password> password) {
+        this(id, jdbcUrl, user, password, Optional.empty());
     }
 
     /** Connections with this target's credentials; {@link ConnectionSource#describe()} is masked. */
@@ -46,6 +54,6 @@ public record Target(String id, String jdbcUrl, Optional<String> user, Optional<
     @Override
     public String toString() {
         return "Target[" + id + ", " + Secrets.mask(jdbcUrl) + user.map(u -> ", user " + u).orElse("")
-                + password.map(p -> ", password " + p).orElse("") + "]";
+                + password.map(p -> ", password " + p).orElse("") + cluster.map(c -> ", cluster " + c).orElse("") + "]";
     }
 }

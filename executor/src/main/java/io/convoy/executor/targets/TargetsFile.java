@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *     url: jdbc:postgresql://10.0.0.5:5432/orders
  *     user: convoy
  *     password_env: ORDERS_EU_1_PASSWORD        # name of an environment variable holding the password
+ *     cluster: pg-eu-1                          # optional: the fleet's cluster (as in the planner's fleet file)
  *   orders-us-1:
  *     url: jdbc:postgresql://10.1.0.5:5432/orders?user=convoy
  *     password_file: /run/secrets/orders-us-1   # first line of the file (relative paths: from this file's directory)
@@ -38,6 +39,11 @@ import java.util.regex.Pattern;
  * the start with MIG020 instead of failing the first command. Every executor of a consumer group must list
  * every target the planner addresses (a command may reach any of them after a rebalance).
  *
+ * <p>{@code cluster} names the PostgreSQL cluster (primary and its replicas) the database lives on, with the id
+ * the planner's fleet file and the monitor use. It is what lets a halt of {@code cluster:<id>} on convoy.control
+ * (an operator's {@code convoy halt --cluster <id>}, or the monitor halting a lagging cluster) stop this target:
+ * a target without one is covered only by {@code all} and {@code target:<its id>} halts.
+ *
  * <p>Errors are MIG020 and name the file, the target entry and the key.
  */
 public final class TargetsFile {
@@ -45,7 +51,8 @@ public final class TargetsFile {
     public static final String USER = "user";
     public static final String PASSWORD_ENV = "password_env";
     public static final String PASSWORD_FILE = "password_file";
-    private static final Set<String> KEYS = Set.of(URL, USER, PASSWORD_ENV, PASSWORD_FILE);
+    public static final String CLUSTER = "cluster";
+    private static final Set<String> KEYS = Set.of(URL, USER, PASSWORD_ENV, PASSWORD_FILE, CLUSTER);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,254}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern URL_USERINFO_PASSWORD = Pattern.compile("//[^/@?]*:[^/@?]*@");
@@ -135,7 +142,7 @@ public final class TargetsFile {
                     + " name an environment variable with password_env or a file with password_file");
         }
         if (!unknown.isEmpty()) {
-            throw entryError(file, id, "has unknown key(s) " + unknown + " (allowed: url, user, password_env, password_file)");
+            throw entryError(file, id, "has unknown key(s) " + unknown + " (allowed: url, user, password_env, password_file, cluster)");
         }
         String url = text(file, id, node, URL).orElseThrow(() -> entryError(file, id, "has no 'url'"));
         if (!url.startsWith("jdbc:postgresql:")) {
@@ -165,7 +172,11 @@ public final class TargetsFile {
         } else if (passwordFile.isPresent()) {
             password = Optional.of(readPasswordFile(file, id, passwordFile.get()));
         }
-        return new Target(id, url, user, password);
+        Optional<String> cluster = text(file, id, node, CLUSTER);
+        if (cluster.isPresent() && cluster.get().chars().anyMatch(Character::isWhitespace)) {
+            throw entryError(file, id, "cluster '" + cluster.get() + "' must not contain spaces");
+        }
+        return new Target(id, url, user, password, cluster);
     }
 
     private static Password readPasswordFile(Path file, String id, String name) {

@@ -41,6 +41,7 @@ class TargetsFileTest {
                     url: jdbc:postgresql://10.0.0.5:5432/orders
                     user: convoy
                     password_env: EU_PW
+                    cluster: pg-eu-1
                   orders-us-1:
                     url: jdbc:postgresql://10.1.0.5:5432/orders?user=convoy
                     password_file: us.pw
@@ -58,6 +59,8 @@ class TargetsFileTest {
         assertThat(us.user()).isEmpty();
         assertThat(t.get("local").orElseThrow().password()).isEmpty();
         assertThat(t.get("nope")).isEmpty();
+        assertThat(eu.cluster()).as("the fleet's cluster, for cluster:<id> halts").contains("pg-eu-1");
+        assertThat(us.cluster()).isEmpty();
     }
 
     @Test
@@ -117,5 +120,15 @@ class TargetsFileTest {
         Path f = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> TargetsFile.load(f, Map.of())).isInstanceOf(ConvoyException.class)
                 .hasMessage("targets file " + f + " does not exist");
+    }
+
+    @Test
+    void aClusterWithSpacesIsRefused() throws IOException {
+        fails("""
+                targets:
+                  a:
+                    url: jdbc:postgresql://127.0.0.1/app?user=me
+                    cluster: pg eu
+                """, Map.of()).hasMessageContaining("target 'a' cluster 'pg eu' must not contain spaces");
     }
 }

@@ -1,0 +1,114 @@
+package io.convoy.executor.halt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.convoy.executor.command.Command;
+import io.convoy.executor.command.TestCommands;
+import io.convoy.executor.step.StatementContext;
+import io.convoy.executor.step.StepInterrupted;
+import io.convoy.executor.step.StepUpdate;
+import io.convoy.executor.targets.TargetsFile;
+import io.convoy.schemas.avro.ControlAction;
+import io.convoy.schemas.avro.ControlRecord;
+import io.convoy.schemas.control.ControlOrders;
+import io.convoy.schemas.control.ControlScope;
+import io.convoy.schemas.control.HaltState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The gate's decisions, with the halt state fed by hand as the control feed would feed it. */
+class HaltGateTest {
+    private static final TargetsFile TARGETS = TargetsFile.parse("""
+            targets:
+              orders-eu-1:
+                url: jdbc:postgresql://127.0.0.1:1/orders
+                cluster: eu
+            """, Path.of("targets.yaml"), Map.of());
+
+    private final HaltState state = new HaltState();
+    private final HaltGate gate = new HaltGate(TARGETS, state);
+    private final List<String> reports = new CopyOnWriteArrayList<>();
+
+    private StatementContext at(Command c, int statement, boolean interruptible) {
+        return new StatementContext(c, 1, statement, c.statements().size(), interruptible,
+                (status, message) -> reports.add(status + ": " + message));
+    }
+
+    private void order(ControlScope scope, ControlAction action) {
+        ControlRecord r = ControlOrders.operator(scope, action, "alice", action == ControlAction.RESUME ? "" : "freeze", Instant.now());
+        state.apply(scope.key(), r);
+        gate.onControl(scope.key(), r);
+    }
+
+    @Test
+    void anUnhaltedTargetPassesAndAHaltOfAnotherClusterDoesNotCoverIt() {
+        order(ControlScope.cluster("us"), ControlAction.HALT);
+        gate.beforeStatement(at(TestCommands.upgrade(), 1, true));
+        assertThat(reports).isEmpty();
+    }
+
+    @Test
+    void aClusterHaltBlocksBeforeTheFirstStatementUntilResumeAndReportsOnce() {
+        order(ControlScope.cluster("eu"), ControlAction.HALT);
+        Command c = TestCommands.upgrade();
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> gate.beforeStatement(at(c, 1, true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 1);
+        assertThat(reports.get(0)).startsWith(StepUpdate.Status.HALTED + ": halted before the step's first statement")
+                .contains("HALT of cluster:eu by operator alice (freeze)");
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+
+        order(ControlScope.cluster("eu"), ControlAction.RESUME);
+        await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+        assertThat(waiting).isCompleted();
+        assertThat(reports).hasSize(2);
+        assertThat(reports.get(1)).startsWith(StepUpdate.Status.RESUMED + ": halt lifted");
+    }
+
+    @Test
+    void insideATransactionalStepTheHaltRollsBackAndTheRedeliveryWaitsWithoutAnnouncingAgain() {
+        order(ControlScope.target("orders-eu-1"), ControlAction.HALT);
+        Command c = TestCommands.upgrade();
+        assertThatThrownBy(() -> gate.beforeStatement(at(c, 2, true))).isInstanceOf(StepInterrupted.class)
+                .hasMessageContaining("rolled back");
+        assertThat(reports).hasSize(1).allMatch(r -> r.startsWith("HALTED"));
+
+        CompletableFuture<Void> again = CompletableFuture.runAsync(() -> gate.beforeStatement(at(c, 1, true)));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !again.isDone());
+        assertThat(reports).as("HALTED once per halt and command").hasSize(1);
+        order(ControlScope.target("orders-eu-1"), ControlAction.RESUME);
+        await().atMost(Duration.ofSeconds(5)).until(again::isDone);
+        assertThat(reports).hasSize(2).last().asString().startsWith("RESUMED");
+    }
+
+    @Test
+    void betweenTheStatementsOfANonTransactionalStepItWaitsAndCloseDoesNotLetItGoOn() {
+        order(ControlScope.ALL, ControlAction.HALT);
+        Command c = TestCommands.upgrade();
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> gate.beforeStatement(at(c, 2, false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 1);
+        gate.close();
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+        order(ControlScope.ALL, ControlAction.RESUME);
+        await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+        assertThat(waiting).isCompleted();
+    }
+
+    @Test
+    void closeInterruptsAStepWaitingBeforeItsFirstStatement() {
+        order(ControlScope.ALL, ControlAction.HALT);
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> gate.beforeStatement(at(TestCommands.upgrade(), 1, true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 1);
+        gate.close();
+        await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+        assertThat(waiting).isCompletedExceptionally();
+        order(ControlScope.ALL, ControlAction.RESUME);
+    }
+}
