@@ -41,6 +41,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--pipeline-targets", defaultValue = "10", description = "pipeline: databases the steps go round (default: ${DEFAULT-VALUE})")
     int pipelineTargets;
 
+    @Option(names = "--baseline-steps", defaultValue = "200", description = "pipeline: plain-JDBC baseline steps (default: ${DEFAULT-VALUE})")
+    int baselineSteps;
+
     @Option(names = "--databases", defaultValue = "50", description = "rollout: fleet size (default: ${DEFAULT-VALUE})")
     int databases;
 
@@ -68,7 +71,7 @@ public final class BenchMain implements Callable<Integer> {
             results.put("benchmarks", benchmarks);
             if (which != Which.rollout) {
                 benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
-                        new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets), work.resolve("pipeline")));
+                        new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
                 print("pipeline", benchmarks.get("pipeline"));
             }
             if (which != Which.pipeline) {
@@ -77,6 +80,7 @@ public final class BenchMain implements Callable<Integer> {
                 print("rollout", benchmarks.get("rollout"));
             }
         }
+        results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
@@ -98,12 +102,13 @@ public final class BenchMain implements Callable<Integer> {
         env.put("postgresql", parts.postgresVersion() + " (embedded, fsync off, synchronous_commit off; one server for all databases)");
         env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, convoy.commands has 12 partitions)");
         env.put("schema_registry", "Apicurio (child process)");
-        env.put("flyway", FlywayException.class.getPackage().getImplementationVersion());
+        env.put("flyway", flywayVersion() + " (flyway-core + flyway-database-postgresql, in this JVM)");
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("mode", which.name());
         config.put("steps", steps);
         config.put("warmup_steps", warmupSteps);
         config.put("pipeline_targets", pipelineTargets);
+        config.put("baseline_steps", baselineSteps);
         config.put("databases", databases);
         config.put("revisions", revisions);
         config.put("repeats", repeats);
@@ -111,6 +116,19 @@ public final class BenchMain implements Callable<Integer> {
         config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10), create_topics false");
         env.put("configuration", config);
         return env;
+    }
+
+    private static String flywayVersion() {
+        try (var in = FlywayException.class.getResourceAsStream("/META-INF/maven/org.flywaydb/flyway-core/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -122,6 +140,8 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("overhead per step ms  " + r.get("overhead_ms"));
             System.out.println("end to end ms         " + r.get("end_to_end_ms"));
             System.out.println("step in database ms   " + r.get("db_step_ms"));
+            System.out.println("plain JDBC baseline   " + r.get("baseline_plain_jdbc"));
+            System.out.println("PostgreSQL sessions opened per step: " + r.get("postgres_sessions_per_step"));
             System.out.println("target (p50 <= 20 ms, p99 <= 100 ms): " + r.get("target"));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));

@@ -92,8 +92,19 @@ final class Parts implements AutoCloseable {
         pg.createDatabase(name);
     }
 
-    void dropDatabase(String name) {
-        sql("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    /** Sessions ever opened on the databases whose names start with {@code prefix} (pg_stat_database.sessions). */
+    long sessions(String prefix) {
+        try (Connection c = pg.connect("postgres");
+             java.sql.PreparedStatement s = c.prepareStatement(
+                     "select coalesce(sum(sessions), 0) from pg_stat_database where datname like ? || '%'")) {
+            s.setString(1, prefix);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading pg_stat_database: " + e.getMessage(), e);
+        }
     }
 
     void sql(String statement) {

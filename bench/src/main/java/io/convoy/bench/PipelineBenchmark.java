@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class PipelineBenchmark {
     private static final Logger log = LoggerFactory.getLogger(PipelineBenchmark.class);
 
-    record Settings(int steps, int warmup, int targets) {}
+    record Settings(int steps, int warmup, int targets, int baselineSteps) {}
 
     private PipelineBenchmark() {}
 
@@ -84,6 +84,9 @@ final class PipelineBenchmark {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        // Sessions are counted when they end: read once the executor is closed (its start-up sessions included).
+        long sessions = parts.sessions("pipe_");
+        double[][] baseline = plainJdbc(parts, s, Math.max(1, Math.min(perTarget, (s.baselineSteps() + s.targets() - 1) / s.targets())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("description", "per step: APPLIED event received - command published - step duration in the database"
                 + " (APPLIED duration_ms); one executor, idle pipeline (next command published once the previous offset is committed)");
@@ -94,6 +97,14 @@ final class PipelineBenchmark {
         out.put("overhead_ms", Stats.summary(overhead));
         out.put("end_to_end_ms", Stats.summary(endToEnd));
         out.put("db_step_ms", Stats.summary(sql));
+        out.put("postgres_sessions_per_step", Stats.round((double) sessions / (s.steps() + s.warmup())));
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("description", "the same statements over plain JDBC, same run, same PostgreSQL: a fresh connection per step,"
+                + " the statement in a transaction, commit, close (no Kafka, no version table)");
+        base.put("step_ms", Stats.summary(baseline[0]));
+        base.put("connect_ms", Stats.summary(baseline[1]));
+        base.put("end_to_end_median_ratio", Stats.round(Stats.median(endToEnd) / Stats.median(baseline[0])));
+        out.put("baseline_plain_jdbc", base);
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("p50_ms_max", 20);
         target.put("p99_ms_max", 100);
@@ -104,6 +115,35 @@ final class PipelineBenchmark {
         out.put("target", target);
         out.put("wall_seconds", Stats.round(seconds));
         return out;
+    }
+
+    /** Each step of the same revisions on fresh databases over plain JDBC: {step ms, connect ms}. */
+    private static double[][] plainJdbc(Parts parts, Settings s, int perTarget) throws java.sql.SQLException {
+        Revisions revisions = new Revisions(perTarget);
+        List<String> dbs = new ArrayList<>();
+        for (int i = 0; i < s.targets(); i++) {
+            parts.createDatabase("pipe_plain_" + i);
+            dbs.add("pipe_plain_" + i);
+        }
+        double[] step = new double[perTarget * dbs.size()];
+        double[] connect = new double[step.length];
+        int n = 0;
+        for (int rev = 0; rev < perTarget; rev++) {
+            for (String db : dbs) {
+                long t0 = System.nanoTime();
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(parts.jdbcUrl(db))) {
+                    long t1 = System.nanoTime();
+                    c.setAutoCommit(false);
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute(revisions.upgradeSql(rev));
+                    }
+                    c.commit();
+                    connect[n] = (t1 - t0) / 1e6;
+                }
+                step[n++] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return new double[][] {step, connect};
     }
 
     /** Waits until the group's committed offset of {@code tp} reaches {@code next}: the executor is done with it. */

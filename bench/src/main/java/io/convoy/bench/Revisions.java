@@ -54,6 +54,11 @@ final class Revisions {
         return String.format("be%010x", i + 1);
     }
 
+    /** The upgrade statement of revision {@code i} (one statement each). */
+    String upgradeSql(int i) {
+        return upgradeSql.get(i);
+    }
+
     int count() {
         return revisions.size();
     }
