@@ -1,0 +1,157 @@
+package io.convoy.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.flywaydb.core.api.FlywayException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|all] [--out bench/results.json]}: starts the
+ * real parts once, runs the chosen benchmarks, prints the figures and writes them as JSON with the environment.
+ */
+@Command(name = "convoy-bench", mixinStandardHelpOptions = true,
+        description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
+public final class BenchMain implements Callable<Integer> {
+    enum Which { pipeline, rollout, all }
+
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout or all (default: ${DEFAULT-VALUE})")
+    Which which;
+
+    @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "pipeline: measured steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup-steps", defaultValue = "50", description = "pipeline: steps run first and not measured (default: ${DEFAULT-VALUE})")
+    int warmupSteps;
+
+    @Option(names = "--pipeline-targets", defaultValue = "10", description = "pipeline: databases the steps go round (default: ${DEFAULT-VALUE})")
+    int pipelineTargets;
+
+    @Option(names = "--baseline-steps", defaultValue = "200", description = "pipeline: plain-JDBC baseline steps (default: ${DEFAULT-VALUE})")
+    int baselineSteps;
+
+    @Option(names = "--databases", defaultValue = "50", description = "rollout: fleet size (default: ${DEFAULT-VALUE})")
+    int databases;
+
+    @Option(names = "--revisions", defaultValue = "10", description = "rollout: revisions per database (default: ${DEFAULT-VALUE})")
+    int revisions;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "rollout: runs of each configuration (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
+    List<Integer> executors;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
+                || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        Path work = Files.createTempDirectory("convoy-bench-");
+        long t0 = System.nanoTime();
+        try (Parts parts = Parts.start(); EventWatcher watcher = new EventWatcher(parts)) {
+            results.put("environment", environment(parts));
+            Map<String, Object> benchmarks = new LinkedHashMap<>();
+            results.put("benchmarks", benchmarks);
+            if (which != Which.rollout) {
+                benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
+                        new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
+                print("pipeline", benchmarks.get("pipeline"));
+            }
+            if (which != Which.pipeline) {
+                benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
+                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, 5), work.resolve("rollout")));
+                print("rollout", benchmarks.get("rollout"));
+            }
+            // Written before the parts stop: removing the server's directory (hundreds of databases) takes minutes.
+            results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
+            System.out.println("results written to " + out + "; stopping the parts");
+        }
+        return 0;
+    }
+
+    private Map<String, Object> environment(Parts parts) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("date", Instant.now().toString());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("load_average_at_start", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        env.put("postgresql", parts.postgresVersion() + " (embedded, fsync off, synchronous_commit off; one server for all databases)");
+        env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, convoy.commands has 12 partitions)");
+        env.put("schema_registry", "Apicurio (child process)");
+        env.put("flyway", flywayVersion() + " (flyway-core + flyway-database-postgresql, in this JVM)");
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("mode", which.name());
+        config.put("steps", steps);
+        config.put("warmup_steps", warmupSteps);
+        config.put("pipeline_targets", pipelineTargets);
+        config.put("baseline_steps", baselineSteps);
+        config.put("databases", databases);
+        config.put("revisions", revisions);
+        config.put("repeats", repeats);
+        config.put("executors", executors);
+        config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10), create_topics false");
+        env.put("configuration", config);
+        return env;
+    }
+
+    private static String flywayVersion() {
+        try (var in = FlywayException.class.getResourceAsStream("/META-INF/maven/org.flywaydb/flyway-core/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(String name, Object result) {
+        Map<String, Object> r = (Map<String, Object>) result;
+        System.out.println();
+        System.out.println("== " + name + ": " + r.get("description"));
+        if (name.equals("pipeline")) {
+            System.out.println("overhead per step ms  " + r.get("overhead_ms"));
+            System.out.println("end to end ms         " + r.get("end_to_end_ms"));
+            System.out.println("step in database ms   " + r.get("db_step_ms"));
+            System.out.println("plain JDBC baseline   " + r.get("baseline_plain_jdbc"));
+            System.out.println("PostgreSQL sessions opened per step: " + r.get("postgres_sessions_per_step"));
+            System.out.println("target (p50 <= 20 ms, p99 <= 100 ms): " + r.get("target"));
+        } else {
+            ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
+            System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));
+        }
+        System.out.println();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}
