@@ -1,2 +1,33 @@
-/** The executor module: see ARCHITECTURE.md. Filled in by its own issue. */
+/**
+ * The executor service: consumes {@code convoy.commands}, applies each step to its target database with the
+ * engine's primitives, and publishes a step event for every state change.
+ *
+ * <h2>Effectively once</h2>
+ * Each command is applied under the target's migration lock, only if the database is at the command's expected
+ * heads (otherwise FAILED MIG004, nothing applied), and its version and history rows (with the plan and command
+ * ids) commit in the step's own transaction. The command's offset is committed only after its step events and
+ * the target state are acknowledged by the brokers. A command delivered again (crash, rebalance) finds its
+ * {@code applied} row in convoy.history: its APPLIED event is published again and nothing runs again.
+ *
+ * <h2>A failed step stops its plan on that target</h2>
+ * After a FAILED step (or a refused one), the later commands of the same plan for the same target are SKIPPED.
+ * This is read from convoy.history, so any executor of the group reaches the same decision: a command is
+ * skipped when another step of its plan failed there, or when fewer of the plan's earlier steps are applied
+ * than its position ({@code step_index}) says.
+ *
+ * <h2>Targets</h2>
+ * Each executor lists its targets and their credentials in its own targets file
+ * ({@link io.convoy.executor.targets.TargetsFile}); passwords come from environment variables or files and are
+ * masked in every log line and event. A command for a target the executor does not know fails with MIG020:
+ * <b>every executor of a consumer group must know every target</b>, since a rebalance may hand any partition,
+ * hence any target, to any of them.
+ *
+ * <h2>Poison messages</h2>
+ * A record that cannot be decoded or validated goes to {@code convoy.dlq} with its original key and value bytes,
+ * its coordinates and the reason; the executor carries on with the next record.
+ *
+ * <h2>Halts</h2>
+ * {@link io.convoy.executor.step.StepGate} is asked before every statement; a halt controller reading
+ * {@code convoy.control} is one more gate (see its documentation for what a gate may do where).
+ */
 package io.convoy.executor;

@@ -1,0 +1,87 @@
+package io.convoy.executor.step;
+
+import io.convoy.core.apply.MigrationEvent;
+import io.convoy.executor.command.Command;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's event listener while one command is applied: publishes STARTED and RETRYING as they happen,
+ * keeps the outcome (APPLIED/FAILED) for the caller to publish with the target state, and asks the gate
+ * before every statement. Used by one thread.
+ */
+final class CommandRun implements Consumer<MigrationEvent> {
+    private static final Logger log = LoggerFactory.getLogger(CommandRun.class);
+
+    private final Command command;
+    private final Consumer<StepUpdate> sink;
+    private final StepGate gate;
+    private final Clock clock;
+    private final Instant started;
+    private int attempt;
+    private MigrationEvent.StepApplied applied;
+    private MigrationEvent.StepFailed failed;
+
+    CommandRun(Command command, Consumer<StepUpdate> sink, StepGate gate, Clock clock) {
+        this.command = command;
+        this.sink = sink;
+        this.gate = gate;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public void accept(MigrationEvent event) {
+        Instant now = clock.instant();
+        if (event instanceof MigrationEvent.StepStarted s) {
+            attempt = s.attempt();
+            publish(event, now);
+            ask(1, true);
+        } else if (event instanceof MigrationEvent.StatementApplied s) {
+            if (s.index() < s.count()) {
+                ask(s.index() + 1, command.transactional());
+            }
+        } else if (event instanceof MigrationEvent.StepRetrying) {
+            publish(event, now);
+        } else if (event instanceof MigrationEvent.StepApplied a) {
+            applied = a;
+        } else if (event instanceof MigrationEvent.StepFailed f) {
+            failed = f;
+        } else if (event instanceof MigrationEvent.WaitingForMigrationLock w) {
+            log.info("{}: waiting for the migration lock of {} ({} ms of {} ms)", command.describe(), w.database(),
+                    w.waited().toMillis(), w.limit().toMillis());
+        } else if (event instanceof MigrationEvent.StepResumed r) {
+            log.info("{}: resuming after {} completed statement(s)", command.describe(), r.completedStatements());
+        }
+    }
+
+    private void publish(MigrationEvent event, Instant now) {
+        StepUpdates.of(command, event, sinceStart(now), now).ifPresent(sink);
+    }
+
+    private void ask(int statement, boolean interruptible) {
+        gate.beforeStatement(new StatementContext(command, attempt, statement, command.statements().size(), interruptible,
+                (status, message) -> {
+                    Instant now = clock.instant();
+                    sink.accept(StepUpdates.reported(command, status, attempt, message, sinceStart(now), now));
+                }));
+    }
+
+    Duration sinceStart(Instant now) {
+        Duration d = Duration.between(started, now);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    int attempts() {
+        return applied != null ? applied.attempts() : failed != null ? failed.attempts() : attempt;
+    }
+
+    Optional<MigrationEvent.StepApplied> applied() {
+        return Optional.ofNullable(applied);
+    }
+}

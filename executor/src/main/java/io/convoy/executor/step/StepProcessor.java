@@ -1,0 +1,262 @@
+package io.convoy.executor.step;
+
+import io.convoy.core.apply.ApplyOptions;
+import io.convoy.core.apply.ConnectionSource;
+import io.convoy.core.apply.Migrator;
+import io.convoy.core.apply.VersionStore;
+import io.convoy.core.apply.VersionTables;
+import io.convoy.core.error.ConvoyException;
+import io.convoy.core.error.ErrorCode;
+import io.convoy.core.graph.Direction;
+import io.convoy.core.util.Secrets;
+import io.convoy.executor.command.Command;
+import io.convoy.executor.command.CommandSteps;
+import io.convoy.executor.targets.Target;
+import io.convoy.executor.targets.TargetsFile;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one command against its target database, with the engine's primitives, and says how it ended.
+ * In order:
+ * <ol>
+ *   <li>no credentials for the target: FAILED MIG020 (every executor of a group must know every target);</li>
+ *   <li>convoy.history has an {@code applied} row with the command id: a redelivery; APPLIED is published again
+ *       (with the recorded duration) and nothing runs; a real failure row of the command: FAILED again;</li>
+ *   <li>another step of the plan failed on this target, or fewer earlier steps of the plan are applied than the
+ *       command's position (an earlier one was refused, failed or skipped): SKIPPED, the plan stops here;</li>
+ *   <li>a downgrade whose revision was applied from a script with another checksum: FAILED MIG004;</li>
+ *   <li>otherwise {@link Migrator#apply} of the one-step plan: under the migration lock, heads checked (MIG004,
+ *       nothing applied), lock_timeout/statement_timeout per statement, retries on lock timeout (RETRYING),
+ *       the version and history rows in the step's transaction.</li>
+ * </ol>
+ * STARTED, RETRYING (and a gate's HALTED/RESUMED) go to the sink as they happen; the final update is returned
+ * with the target's heads, for the caller to publish with the target state. Messages are masked.
+ */
+public final class StepProcessor {
+    private static final Logger log = LoggerFactory.getLogger(StepProcessor.class);
+    /** History rows read at start-up to find a target's latest plan and failure. */
+    private static final int RECENT_ROWS = 50;
+
+    /** How a command ended. */
+    public sealed interface Result {
+        /**
+         * The command is done: publish {@code update} (APPLIED, FAILED or SKIPPED), then commit.
+         *
+         * @param heads the target's heads as read after the step, empty when the database could not be read
+         */
+        record Done(StepUpdate update, Optional<Set<String>> heads) implements Result {}
+
+        /** A gate stopped the step before it finished; it was rolled back. Do not commit: it runs again. */
+        record Interrupted(String reason) implements Result {}
+    }
+
+    private final TargetsFile targets;
+    private final ApplyOptions base;
+    private final StepGate gate;
+    private final Clock clock;
+    private final String missingTargetHint;
+    private final VersionTables tables;
+    private final HistoryReader history;
+
+    /**
+     * @param base              apply options of this executor (version schema, retries, lock wait, who applies)
+     * @param missingTargetHint appended to the MIG020 message of an unknown target (names the executor and group)
+     */
+    public StepProcessor(TargetsFile targets, ApplyOptions base, StepGate gate, Clock clock, String missingTargetHint) {
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.base = Objects.requireNonNull(base, "base");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.missingTargetHint = Objects.requireNonNull(missingTargetHint, "missingTargetHint");
+        this.tables = new VersionTables(base.versionSchema());
+        this.history = new HistoryReader(tables);
+    }
+
+    public Result process(Command c, Consumer<StepUpdate> sink) {
+        Optional<Target> target = targets.get(c.targetId());
+        if (target.isEmpty()) {
+            return done(StepUpdates.failed(c, ErrorCode.MIG020, Optional.empty(), "no credentials for target " + c.targetId()
+                    + ": it is not in the targets file " + targets.file() + " of this executor (" + missingTargetHint
+                    + "); nothing was applied", 0, Optional.empty(), c.expectedFromHeads(), clock.instant()), Optional.empty());
+        }
+        ConnectionSource source = target.get().connectionSource();
+        Optional<Result> decided;
+        try (Connection conn = source.open()) {
+            decided = fromHistory(c, conn);
+        } catch (SQLException e) {
+            return unreachable(c, source, e);
+        }
+        if (decided.isPresent()) {
+            return decided.get();
+        }
+        return apply(c, source, sink);
+    }
+
+    private Optional<Result> fromHistory(Command c, Connection conn) throws SQLException {
+        Instant now = clock.instant();
+        PlanHistory plan = history.plan(conn, c.planId());
+        Optional<HistoryRow> applied = plan.applied(c.commandId());
+        if (applied.isPresent()) {
+            HistoryRow row = applied.get();
+            if (!row.revision().equals(c.revision()) || !row.direction().equals(c.direction().verb())) {
+                return Optional.of(done(StepUpdates.failed(c, ErrorCode.MIG004, Optional.empty(), "command " + c.commandId()
+                        + " is recorded as " + row.direction() + " of " + row.revision() + " (" + row.where() + "), but it now"
+                        + " asks for " + c.direction().verb() + " of " + c.revision() + ": two different commands share one id;"
+                        + " nothing was applied", 0, Optional.empty(), heads(conn), now), Optional.of(heads(conn))));
+            }
+            log.info("{}: already applied ({}); publishing APPLIED again instead of applying", c.describe(), row.where());
+            return Optional.of(done(StepUpdates.applied(c, row.duration(), 1, Optional.of("already applied (" + row.where()
+                    + "): event published again, nothing applied again"), now), Optional.of(heads(conn))));
+        }
+        Optional<HistoryRow> failed = plan.failed(c.commandId());
+        if (failed.isPresent()) {
+            HistoryRow row = failed.get();
+            log.info("{}: already failed ({}); publishing FAILED again instead of applying", c.describe(), row.where());
+            return Optional.of(done(StepUpdates.failed(c, errorCode(row.errorCode()), row.sqlState(), "already failed ("
+                    + row.where() + "): " + row.error().orElse("no message recorded"), 0, Optional.of(row.duration()),
+                    heads(conn), now), Optional.of(heads(conn))));
+        }
+        Optional<HistoryRow> earlier = plan.failureOfAnotherStep(c.commandId());
+        if (earlier.isPresent()) {
+            HistoryRow row = earlier.get();
+            return Optional.of(skipped(c, conn, "plan " + c.planId() + " stopped on target " + c.targetId() + ": its step "
+                    + row.direction() + " of " + row.revision() + " (command " + row.commandId().orElse("?") + ") failed with "
+                    + row.errorCode().orElse("an error") + " (" + row.where() + ")"));
+        }
+        long appliedSteps = plan.appliedSteps(c.commandId());
+        if (appliedSteps < c.stepIndex()) {
+            return Optional.of(skipped(c, conn, "plan " + c.planId() + " stopped on target " + c.targetId() + ": " + appliedSteps
+                    + " of the " + c.stepIndex() + " step(s) before this one are applied (an earlier step was refused, failed"
+                    + " or skipped)"));
+        }
+        if (c.direction() == Direction.DOWNGRADE) {
+            Optional<HistoryRow> up = history.lastUpgrade(conn, c.revision());
+            if (up.isPresent() && up.get().checksum().isPresent() && !up.get().checksum().get().equals(c.checksum())) {
+                return Optional.of(done(StepUpdates.failed(c, ErrorCode.MIG004, Optional.empty(), "revision " + c.revision()
+                        + " was applied from a script with checksum " + up.get().checksum().get() + " (" + up.get().where()
+                        + "), but the downgrade comes from a script with checksum " + c.checksum()
+                        + ": the script changed since it was applied; nothing was applied", 0, Optional.empty(), heads(conn), now),
+                        Optional.of(heads(conn))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Result skipped(Command c, Connection conn, String reason) throws SQLException {
+        Set<String> heads = heads(conn);
+        log.info("{}: SKIPPED: {}", c.describe(), reason);
+        return done(StepUpdates.skipped(c, reason, heads, clock.instant()), Optional.of(heads));
+    }
+
+    private Result apply(Command c, ConnectionSource source, Consumer<StepUpdate> sink) {
+        CommandRun run = new CommandRun(c, sink, gate, clock);
+        Migrator migrator = new Migrator(source, CommandSteps.options(base, c), clock, run);
+        try {
+            Set<String> heads = migrator.apply(CommandSteps.plan(c));
+            Instant now = clock.instant();
+            StepUpdate update = run.applied()
+                    .map(a -> StepUpdates.applied(c, a.duration(), a.attempts(), Optional.empty(), now))
+                    .orElseThrow(() -> new IllegalStateException("the engine applied " + c.describe() + " without a StepApplied event"));
+            log.info("{}: APPLIED in {} ms ({} attempt(s)), heads now {}", c.describe(), update.duration().orElseThrow().toMillis(),
+                    update.attempts(), Command.heads(heads));
+            return done(update, Optional.of(heads));
+        } catch (StepInterrupted e) {
+            log.info("{}: {}; rolled back, it runs again when delivered again", c.describe(), e.getMessage());
+            return new Result.Interrupted(e.getMessage());
+        } catch (ConvoyException e) {
+            Optional<Set<String>> heads = readHeads(source);
+            if (e.code() == ErrorCode.MIG004) {
+                // Another executor may have applied this very command meanwhile (a rebalance): then it is a redelivery.
+                Optional<Result> again = recheck(c, source);
+                if (again.isPresent()) {
+                    return again.get();
+                }
+            }
+            log.warn("{}: FAILED: {}", c.describe(), Secrets.mask(e.toString()));
+            return done(StepUpdates.failed(c, e, run.attempts(), Optional.of(run.sinceStart(clock.instant())),
+                    heads.orElse(c.expectedFromHeads()), clock.instant()), heads);
+        } catch (RuntimeException e) {
+            log.error("{}: FAILED unexpectedly", c.describe(), e);
+            Optional<Set<String>> heads = readHeads(source);
+            return done(StepUpdates.failed(c, ErrorCode.MIG099, Optional.empty(), "unexpected error: " + e, run.attempts(),
+                    Optional.of(run.sinceStart(clock.instant())), heads.orElse(c.expectedFromHeads()), clock.instant()), heads);
+        }
+    }
+
+    private Optional<Result> recheck(Command c, ConnectionSource source) {
+        try (Connection conn = source.open()) {
+            PlanHistory plan = history.plan(conn, c.planId());
+            if (plan.applied(c.commandId()).isPresent()) {
+                return fromHistory(c, conn);
+            }
+        } catch (SQLException e) {
+            log.debug("re-reading the history of {} failed: {}", source.describe(), Secrets.mask(e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    private Result unreachable(Command c, ConnectionSource source, SQLException e) {
+        String message = "cannot read convoy.history of " + source.describe() + " (SQLSTATE " + e.getSQLState() + "): "
+                + oneLine(e.getMessage()) + "; nothing was applied";
+        log.warn("{}: FAILED: {}", c.describe(), Secrets.mask(message));
+        return done(StepUpdates.failed(c, ErrorCode.MIG021, Optional.ofNullable(e.getSQLState()), message, 0, Optional.empty(),
+                c.expectedFromHeads(), clock.instant()), Optional.empty());
+    }
+
+    /**
+     * The target's status read from its database: heads, latest plan and whether the latest step failed; empty
+     * when the database cannot be reached (logged, masked).
+     */
+    public Optional<TargetStatus> status(Target target) {
+        ConnectionSource source = target.connectionSource();
+        try (Connection conn = source.open()) {
+            Set<String> heads = heads(conn);
+            List<HistoryRow> recent = history.latest(conn, RECENT_ROWS);
+            Optional<String> lastPlan = recent.stream().map(HistoryRow::planId).flatMap(Optional::stream).findFirst();
+            Optional<String> lastError = recent.stream().filter(r -> r.applied() || r.failure()).findFirst()
+                    .filter(HistoryRow::failure).flatMap(HistoryRow::errorCode);
+            return Optional.of(new TargetStatus(target.id(), heads, lastPlan, lastError, clock.instant()));
+        } catch (SQLException e) {
+            log.warn("cannot read the state of {} (SQLSTATE {}): {}", source.describe(), e.getSQLState(),
+                    Secrets.mask(oneLine(e.getMessage())));
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Set<String>> readHeads(ConnectionSource source) {
+        try (Connection conn = source.open()) {
+            return Optional.of(heads(conn));
+        } catch (SQLException e) {
+            log.debug("reading the heads of {} failed: {}", source.describe(), Secrets.mask(e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private Set<String> heads(Connection conn) throws SQLException {
+        return VersionStore.heads(conn, tables);
+    }
+
+    private static ErrorCode errorCode(Optional<String> name) {
+        return name.flatMap(n -> Arrays.stream(ErrorCode.values()).filter(code -> code.name().equals(n)).findFirst())
+                .orElse(ErrorCode.MIG099);
+    }
+
+    private static Result done(StepUpdate update, Optional<Set<String>> heads) {
+        return new Result.Done(update, heads);
+    }
+
+    private static String oneLine(String s) {
+        return String.valueOf(s).replaceAll("\\s+", " ").strip();
+    }
+}
