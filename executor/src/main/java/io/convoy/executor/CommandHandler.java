@@ -68,7 +68,20 @@ final class CommandHandler {
             return Handled.DONE;
         }
         Command command = ((Decoded.Valid) decoded).command();
-        StepProcessor.Result result = processor.process(command, publisher::stepEvent);
+        // The sink runs inside the engine's listener: a failing send must not fail the migration step (that would
+        // record a failure in convoy.history). It is remembered and raised once the step is over (not committed).
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        StepProcessor.Result result = processor.process(command, update -> {
+            try {
+                publisher.stepEvent(update);
+            } catch (RuntimeException e) {
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+        if (sendFailure.get() != null) {
+            throw new org.apache.kafka.common.KafkaException("could not publish a step event of " + command.describe()
+                    + ": " + sendFailure.get(), sendFailure.get());
+        }
         if (result instanceof StepProcessor.Result.Interrupted) {
             publisher.awaitAll();
             return Handled.INTERRUPTED;

@@ -94,6 +94,8 @@ public final class ExecutorService implements AutoCloseable {
     private Publisher publisher;
     private java.util.concurrent.ExecutorService worker;
     private CommandHandler handler;
+    private StepProcessor processor;
+    private TargetStates states;
     private Thread pollThread;
 
     // Poll-thread state.
@@ -129,6 +131,25 @@ public final class ExecutorService implements AutoCloseable {
         }
         log.info("executor {} starting: group {}, targets {} from {}; {}", executorId, config.groupId(),
                 new TreeMap<>(targets.targets()).keySet(), targets.file(), config.describe());
+        try {
+            connect();
+        } catch (RuntimeException e) {
+            failure = e;
+            if (consumer != null) {
+                consumer.close(Duration.ZERO);
+            }
+            if (publisher != null) {
+                publisher.abort();
+            }
+            terminated.countDown();
+            throw e;
+        }
+        worker.execute(() -> publishTargetStates(processor, states));
+        pollThread = new Thread(this::pollLoop, "convoy-executor-poll-" + executorId);
+        pollThread.start();
+    }
+
+    private void connect() {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistryUrl());
         SerdeConfig serdes = SerdeConfig.of(registry);
         if (config.createTopics()) {
@@ -140,8 +161,8 @@ public final class ExecutorService implements AutoCloseable {
         publisher = new Publisher(new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer()),
                 serdes, executorId, UUID::randomUUID, config.ackTimeout());
         consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TargetStates states = new TargetStates();
-        StepProcessor processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate), clock,
+        states = new TargetStates();
+        processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate), clock,
                 "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target");
         handler = new CommandHandler(new CommandDecoder(Topics.COMMANDS.valueSerde(serdes).deserializer()), processor, publisher,
                 states, clock, faults);
@@ -150,9 +171,6 @@ public final class ExecutorService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        worker.execute(() -> publishTargetStates(processor, states));
-        pollThread = new Thread(this::pollLoop, "convoy-executor-poll-" + executorId);
-        pollThread.start();
     }
 
     /** The gate of the executor itself: interrupts the running step when it shuts down. */

@@ -42,6 +42,9 @@ public final class Main {
         } catch (ConvoyException e) {
             System.err.println(Secrets.mask(e.toString()));
             return e.code().exitCode();
+        } catch (RuntimeException e) {
+            System.err.println("convoy-executor could not start: " + Secrets.mask(String.valueOf(e)));
+            return 1;
         }
         while (!service.awaitTermination(Duration.ofDays(1))) {
             // runs until closed or failed

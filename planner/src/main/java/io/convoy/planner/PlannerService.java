@@ -27,12 +27,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -166,7 +168,7 @@ public final class PlannerService implements AutoCloseable {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
-    /** Stops processing (committing what was processed). Idempotent. */
+    /** Stops processing (committing what was processed) and leaves the consumer group. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -174,7 +176,10 @@ public final class PlannerService implements AutoCloseable {
         }
         closed = true;
         if (streams != null) {
-            streams.close(CLOSE_TIMEOUT);
+            // Leave the group: the tasks move to the other planners (or a restarted one) at once, instead of after
+            // the session timeout of a member that is gone.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
         }
         stopped.countDown();
         LOG.info("planner stopped");
@@ -191,8 +196,6 @@ public final class PlannerService implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // No global store here; enabling it now is what Kafka asks for (it warns otherwise) and 5.0 will default to.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }
 
@@ -204,7 +207,7 @@ public final class PlannerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConvoyException(ErrorCode.MIG099, "interrupted while describing " + names, e);
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new ConvoyException(ErrorCode.MIG020, "cannot describe topics " + names + " (check bootstrap_servers): "
                     + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.convoy.schemas;
 
+import io.convoy.schemas.avro.Alert;
+import io.convoy.schemas.avro.ControlRecord;
 import io.convoy.schemas.avro.DeadLetter;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.MigrationRequest;
@@ -56,12 +58,24 @@ public final class Topics {
     public static final Topic<String, DeadLetter> DLQ = Topic.avro("convoy.dlq", DeadLetter.class,
             REQUEST_PARTITIONS, Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH));
 
-    // Added by a later issue, here and in all():
-    //   ALERTS  "convoy.alerts"  — monitor alerts (lag, lock waits, durations). Key: target id.
-    //   CONTROL "convoy.control" — halt/resume of executors, compacted (cleanup.policy=compact). Key: scope
-    //                              (e.g. "global" or a target id), so the latest order per scope survives.
+    /**
+     * The monitor's alerts (replication lag, lock waits, step durations): one record per state change.
+     * Key: the alert's scope key ({@code cluster:<id>}, {@code standby:<cluster>/<name>}, {@code target:<id>},
+     * {@code all}), so that the changes of one scope stay ordered.
+     */
+    public static final Topic<String, Alert> ALERTS = Topic.avro("convoy.alerts", Alert.class,
+            REQUEST_PARTITIONS, Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH));
 
-    private static final List<Topic<String, ?>> ALL = List.of(REQUESTS, COMMANDS, STEP_EVENTS, PLAN_EVENTS, TARGET_STATE, DLQ);
+    /**
+     * Halt, resume and panic orders to the executors. Key: scope ({@code all}, {@code cluster:<id>},
+     * {@code target:<id>}; see {@link io.convoy.schemas.control.ControlScope}). Compacted, so that the latest order
+     * per scope survives, and one partition, so that every reader sees the orders in one order.
+     */
+    public static final Topic<String, ControlRecord> CONTROL = Topic.avro("convoy.control", ControlRecord.class,
+            1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    private static final List<Topic<String, ?>> ALL = List.of(REQUESTS, COMMANDS, STEP_EVENTS, PLAN_EVENTS, TARGET_STATE, DLQ,
+            ALERTS, CONTROL);
 
     private Topics() {}
 

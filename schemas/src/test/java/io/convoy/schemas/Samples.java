@@ -1,5 +1,11 @@
 package io.convoy.schemas;
 
+import io.convoy.schemas.avro.Alert;
+import io.convoy.schemas.avro.AlertScopeType;
+import io.convoy.schemas.avro.AlertSeverity;
+import io.convoy.schemas.avro.ControlAction;
+import io.convoy.schemas.avro.ControlOrigin;
+import io.convoy.schemas.avro.ControlRecord;
 import io.convoy.schemas.avro.DeadLetter;
 import io.convoy.schemas.avro.Direction;
 import io.convoy.schemas.avro.MigrationCommand;
@@ -124,6 +130,38 @@ public final class Samples {
                 .build();
     }
 
+    public static Alert alert() {
+        return Alert.newBuilder()
+                .setAlertId("MIG002/standby:eu-1/replica-a/1772368496789")
+                .setCode("MIG002")
+                .setSeverity(AlertSeverity.CRITICAL)
+                .setMetric("replication_lag_seconds")
+                .setValue(31.25)
+                .setThreshold(30.0)
+                .setUnit("s")
+                .setScopeType(AlertScopeType.STANDBY)
+                .setScopeId("eu-1/replica-a")
+                .setScopeKey("standby:eu-1/replica-a")
+                .setClusterId("eu-1")
+                .setMessage("replication lag of standby replica-a on cluster eu-1 is 31.2 s (critical > 30 s)")
+                .setDetails(Map.of("lag_bytes", "8500000", "standby", "replica-a"))
+                .setFirstSeenAt(AT.minusSeconds(25))
+                .setUpdatedAt(AT)
+                .build();
+    }
+
+    public static ControlRecord control() {
+        return ControlRecord.newBuilder()
+                .setScope("cluster:eu-1")
+                .setAction(ControlAction.HALT)
+                .setOrigin(ControlOrigin.MONITOR)
+                .setActor("convoy-monitor@host-1")
+                .setReason("replication lag of standby replica-a on cluster eu-1 is 31.2 s (critical > 30 s)")
+                .setAlertId("MIG002/standby:eu-1/replica-a/1772368496789")
+                .setIssuedAt(AT)
+                .build();
+    }
+
     /** The sample for the value type of a topic, with the key the topic is keyed by. */
     public static Map.Entry<String, Object> forTopic(Topic<String, ?> topic) {
         Object value = switch (topic.valueType().getSimpleName()) {
@@ -133,11 +171,15 @@ public final class Samples {
             case "PlanEvent" -> planEvent();
             case "TargetState" -> targetState();
             case "DeadLetter" -> deadLetter();
+            case "Alert" -> alert();
+            case "ControlRecord" -> control();
             default -> throw new IllegalArgumentException("no sample for " + topic.valueType());
         };
         String key = switch (topic.name()) {
             case "convoy.requests", "convoy.plan-events" -> "req-1";
             case "convoy.dlq" -> Topics.deadLetterKey("convoy.commands", 3, 42L);
+            case "convoy.alerts" -> "standby:eu-1/replica-a";
+            case "convoy.control" -> "cluster:eu-1";
             default -> "orders-eu-1";
         };
         return Map.entry(key, value);

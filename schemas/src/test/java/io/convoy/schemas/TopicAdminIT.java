@@ -60,7 +60,7 @@ class TopicAdminIT {
         for (Topic<String, ?> topic : Topics.all()) {
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
             assertThat(config.get("cleanup.policy").value()).as(topic.name())
-                    .isEqualTo(topic == Topics.TARGET_STATE ? "compact" : "delete");
+                    .isEqualTo(topic.compacted() ? "compact" : "delete");
             topic.configs().forEach((key, value) -> assertThat(config.get(key).value()).as(topic.name() + " " + key).isEqualTo(value));
         }
         assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, "convoy.commands")).get("retention.ms").value())

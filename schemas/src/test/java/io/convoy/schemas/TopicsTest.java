@@ -18,7 +18,7 @@ class TopicsTest {
     void theTopicsOfThePipeline() {
         assertThat(Topics.all()).extracting(Topic::name).containsExactly(
                 "convoy.requests", "convoy.commands", "convoy.step-events", "convoy.plan-events",
-                "convoy.target-state", "convoy.dlq");
+                "convoy.target-state", "convoy.dlq", "convoy.alerts", "convoy.control");
     }
 
     @Test
@@ -28,9 +28,18 @@ class TopicsTest {
     }
 
     @Test
-    void onlyTargetStateIsCompacted() {
-        assertThat(Topics.all()).filteredOn(Topic::compacted).containsExactly(Topics.TARGET_STATE);
+    void onlyTargetStateAndControlAreCompacted() {
+        assertThat(Topics.all()).filteredOn(Topic::compacted).containsExactly(Topics.TARGET_STATE, Topics.CONTROL);
         assertThat(Topics.TARGET_STATE.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.CONTROL.configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void controlHasOnePartitionSoEveryReaderSeesOneOrder() {
+        assertThat(Topics.CONTROL.partitions()).isEqualTo(1);
+        assertThat(Topics.CONTROL.valueType()).isEqualTo(io.convoy.schemas.avro.ControlRecord.class);
+        assertThat(Topics.ALERTS.valueType()).isEqualTo(io.convoy.schemas.avro.Alert.class);
+        assertThat(Topics.ALERTS.compacted()).isFalse();
     }
 
     @Test

@@ -2,12 +2,16 @@ package io.convoy.cli.command;
 
 import io.convoy.cli.Project;
 import io.convoy.cli.RevisionFormat;
+import io.convoy.core.autogen.AutogenResult;
+import io.convoy.core.autogen.Autogenerator;
+import io.convoy.core.autogen.RenameHints;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.RevisionGraph;
 import io.convoy.core.script.NewRevision;
 import io.convoy.core.script.Revision;
 import io.convoy.core.script.RevisionIds;
+import io.convoy.core.shadow.ShadowDatabase;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,15 +46,73 @@ public final class RevisionCommand extends AbstractCommand {
     @Option(names = "--non-transactional", description = "run the statements one by one in autocommit (for CREATE INDEX CONCURRENTLY and kin)")
     boolean nonTransactional;
 
+    @Option(names = "--autogenerate", description = {"write the revision from the difference between the schema the revisions build and the desired schema files (schema_dir),",
+            "both built in a throwaway PostgreSQL"})
+    boolean autogenerate;
+
+    @Option(names = "--from-database", description = {"with --autogenerate: the current side is the database of --url / CONVOY_URL (read only; it must be at head)",
+            "instead of the revisions replayed into a throwaway PostgreSQL"})
+    boolean fromDatabase;
+
+    @Option(names = "--rename", paramLabel = "<old=new>", description = {"with --autogenerate: a rename it cannot tell from drop + add;",
+            "old=new for a table, table.old=new for a column (repeatable)"})
+    List<String> renames = new ArrayList<>();
+
     @Override
     int execute() {
         Project project = project();
         RevisionGraph graph = project.graph();
         List<String> parents = parents(graph);
+        if ((!renames.isEmpty() || fromDatabase) && !autogenerate) {
+            throw new ConvoyException(ErrorCode.MIG020, "--rename and --from-database only apply with --autogenerate");
+        }
+        if (autogenerate) {
+            if (revId != null || nonTransactional) {
+                throw new ConvoyException(ErrorCode.MIG020, "--rev-id and --non-transactional do not apply with --autogenerate (it chooses per part)");
+            }
+            return autogenerate(project, graph, parents);
+        }
         Revision created = project.scripts().create(new NewRevision(Optional.ofNullable(revId), message, parents,
                 labels(graph, branchLabels), dependencies(graph, dependsOn), !nonTransactional, Optional.empty(), Optional.empty()));
         out().println("Generating " + created.source() + " ... done");
         out().println("Revision " + created.id() + " (parent: " + (parents.isEmpty() ? "<base>" : String.join(", ", parents)) + ")");
+        return 0;
+    }
+
+    private int autogenerate(Project project, RevisionGraph graph, List<String> parents) {
+        List<java.nio.file.Path> models = project.schemaFiles();
+        RenameHints hints = RenameHints.parse(renames);
+        boolean live = fromDatabase;
+        if (live) {
+            Set<String> databaseHeads = project.migrator(e -> { }).currentHeads();
+            if (!databaseHeads.equals(graph.heads())) {
+                throw new ConvoyException(ErrorCode.MIG005, project.target() + " is at " + heads(databaseHeads) + ", not at the head "
+                        + heads(graph.heads()) + ": upgrade it first, or autogenerate from the revisions (without --from-database)");
+            }
+        }
+        if (!graph.heads().isEmpty() && !graph.heads().equals(Set.copyOf(parents))) {
+            throw new ConvoyException(ErrorCode.MIG020, "--autogenerate compares the head of the revisions with the models: build on the head, not on "
+                    + String.join(", ", parents));
+        }
+        AutogenResult result;
+        try (ShadowDatabase shadow = ShadowDatabase.start()) {
+            Autogenerator generator = project.autogenerator(shadow);
+            result = live ? generator.fromDatabase(project.config().connectionSource(), models, hints)
+                    : generator.fromRevisions(graph.revisions(), models, hints);
+        }
+        result.warnings().forEach(w -> err().println("warning: " + w));
+        if (result.isEmpty()) {
+            out().println("No changes: " + (live ? project.target() : "the revisions") + " already match the schema in "
+                    + project.config().schemaDirectory() + "; no revision written");
+            return 0;
+        }
+        out().println("Detected changes (" + (live ? project.target() : "revisions at head") + " → " + project.config().schemaDirectory() + "):");
+        result.summaryText().lines().forEach(l -> out().println("  " + l));
+        List<Revision> written = Autogenerator.write(project.scripts(), result, message, parents, labels(graph, branchLabels));
+        for (Revision r : written) {
+            out().println("Generating " + r.source() + " ... done" + (r.transactional() ? "" : " (non-transactional)"));
+        }
+        out().println("Review the generated SQL (lines marked -- REVIEW: need a decision) before applying it.");
         return 0;
     }
 

@@ -16,6 +16,7 @@ public enum ConfigKey {
     PASSWORD("password", Type.SECRET, null, "database password (not a flag: use CONVOY_PASSWORD or password_file); never printed"),
     PASSWORD_FILE("password_file", Type.PATH, null, "file whose first line is the database password; used when password is not set"),
     VERSIONS("versions", Type.PATH, "versions", "directory of revision files, relative to the directory of convoy.yaml"),
+    SCHEMA_DIR("schema_dir", Type.PATH, "schema", "directory of the desired-schema SQL files (the models) compared by revision --autogenerate and check, relative to the directory of convoy.yaml"),
     VERSION_SCHEMA("version_schema", Type.IDENTIFIER, "convoy", "schema of the version and history tables (convoy.version, convoy.history)"),
     FILE_TEMPLATE("file_template", Type.TEMPLATE, FileNameTemplate.DEFAULT, "file name of new revisions, without .sql; tokens: rev slug ticket year month day hour minute second"),
     TICKET_PATTERN("ticket_pattern", Type.REGEX, null, "regular expression that the message of every new revision must contain, e.g. [A-Z]+-[0-9]+"),

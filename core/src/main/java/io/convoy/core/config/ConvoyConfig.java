@@ -113,6 +113,9 @@ public final class ConvoyConfig {
 
     public Path versionsDirectory() { return (Path) settings.get(ConfigKey.VERSIONS).value(); }
 
+    /** The desired-schema (models) directory; it need not exist. */
+    public Path schemaDirectory() { return (Path) settings.get(ConfigKey.SCHEMA_DIR).value(); }
+
     public String versionSchema() { return (String) settings.get(ConfigKey.VERSION_SCHEMA).value(); }
 
     public Optional<Pattern> ticketPattern() { return optional(ConfigKey.TICKET_PATTERN, Pattern.class); }

@@ -10,6 +10,7 @@ public enum ErrorCode {
     MIG003("lock timeout", "a statement could not get its lock within lock_timeout, after every retry", "retry with backoff; during low traffic", 13),
     MIG004("version mismatch", "target not at the expected revision, or an applied script changed or vanished", "verify migration history", 14),
     MIG005("not at head", "the database is behind the head of the revision graph", "run convoy upgrade head", 15),
+    MIG006("schema differs from models", "the schema the revisions build differs from the desired schema files", "run convoy revision --autogenerate -m <message> and review the revision", 16),
     MIG010("invalid revision file", "a revision file is malformed", "fix the file named in the message", 20),
     MIG011("unknown revision", "a revision identifier does not resolve", "use convoy heads / convoy history to find a valid identifier", 21),
     MIG012("migration lock held", "another Convoy run holds the migration lock of this database", "wait for the other run to finish", 22),

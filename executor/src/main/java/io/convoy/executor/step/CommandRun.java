@@ -65,11 +65,21 @@ final class CommandRun implements Consumer<MigrationEvent> {
     }
 
     private void ask(int statement, boolean interruptible) {
-        gate.beforeStatement(new StatementContext(command, attempt, statement, command.statements().size(), interruptible,
-                (status, message) -> {
-                    Instant now = clock.instant();
-                    sink.accept(StepUpdates.reported(command, status, attempt, message, sinceStart(now), now));
-                }));
+        try {
+            gate.beforeStatement(new StatementContext(command, attempt, statement, command.statements().size(), interruptible,
+                    (status, message) -> {
+                        Instant now = clock.instant();
+                        sink.accept(StepUpdates.reported(command, status, attempt, message, sinceStart(now), now));
+                    }));
+        } catch (StepInterrupted e) {
+            if (interruptible) {
+                throw e;
+            }
+            // Between the statements of a non-transactional step the one just run is not yet recorded as done:
+            // stopping here would run it twice. The step goes on; the interruption applies at the next command.
+            log.warn("{}: a gate asked to interrupt before statement {}, where a non-transactional step cannot stop;"
+                    + " it goes on ({})", command.describe(), statement, e.getMessage());
+        }
     }
 
     Duration sinceStart(Instant now) {

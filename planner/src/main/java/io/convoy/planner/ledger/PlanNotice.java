@@ -1,5 +1,6 @@
 package io.convoy.planner.ledger;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public record PlanNotice(
 
     /** Deterministic: at most one event per request, status and target, so a consumer can deduplicate on it. */
     public String eventId() {
-        return requestId + "/" + status.name().toLowerCase(java.util.Locale.ROOT) + "/" + targetId.orElse("*");
+        return requestId + "/" + status.name().toLowerCase(Locale.ROOT) + "/" + targetId.orElse("*");
     }
 
     public static PlanNotice of(String requestId, String planId, String targetId, Status status, String reason,

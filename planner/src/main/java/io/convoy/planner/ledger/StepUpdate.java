@@ -28,9 +28,18 @@ public record StepUpdate(
     public enum Status {
         STARTED, APPLIED, FAILED, SKIPPED, RETRYING, HALTED, RESUMED;
 
-        /** The step is done and the target holds its revision: applied now, or found applied already. */
+        /**
+         * The step is done and the target holds its revision. The executor re-publishes APPLIED for a
+         * command it finds applied already; SKIPPED means the opposite (not run because the plan
+         * stopped earlier on this target), so it never completes a plan.
+         */
         public boolean done() {
-            return this == APPLIED || this == SKIPPED;
+            return this == APPLIED;
+        }
+
+        /** The plan stopped on this target: the step failed, or was not run because an earlier one did not succeed. */
+        public boolean stopsPlan() {
+            return this == FAILED || this == SKIPPED;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.convoy.planner.ledger;
 
+import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.planner.config.Durations;
@@ -8,7 +9,6 @@ import io.convoy.planner.plan.PlanDecision;
 import io.convoy.planner.plan.PlanOrder;
 import io.convoy.planner.plan.TargetCommand;
 import io.convoy.planner.plan.TargetPlanner;
-import io.convoy.core.error.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import java.util.Set;
  * {@code expected_from_heads} stays the safety net.
  *
  * <h2>Outcomes</h2>
- * The APPLIED (or SKIPPED, meaning found applied) event of a plan's last command completes it; a FAILED event
+ * The APPLIED event of a plan's last command completes it; a FAILED (or SKIPPED: not run because the plan stopped) event
  * fails it. A failed plan makes every later plan in flight for the target invalid (they were planned from heads
  * the target will not reach, so the executor refuses them and they fail in turn) and drops the projection: the
  * next plan starts from the heads the failure event reported.
@@ -104,7 +104,7 @@ public final class TargetLedger {
                 boolean anyValid = rest.stream().anyMatch(TargetTrack.OpenPlan::valid);
                 acc.track = acc.track.withProjection(anyValid ? acc.track.projectedHeads() : null, rest);
                 acc.outcomes.add(new TargetOutcome.Completed(plan.requestId(), plan.planId(), track.targetId(), plan.stepCount()));
-            } else if (step.status() == StepUpdate.Status.FAILED) {
+            } else if (step.status().stopsPlan()) {
                 List<TargetTrack.OpenPlan> rest = without(acc.track.openPlans(), plan);
                 if (plan.valid()) {
                     rest = rest.stream().map(TargetTrack.OpenPlan::invalidated).toList();
@@ -114,7 +114,8 @@ public final class TargetLedger {
                 }
                 acc.outcomes.add(new TargetOutcome.Failed(plan.requestId(), plan.planId(), track.targetId(),
                         step.errorCode().orElse(null), "step " + step.commandId() + " (revision " + step.revision()
-                                + ") failed" + step.message().map(m -> ": " + m).orElse("")));
+                                + (step.status() == StepUpdate.Status.SKIPPED ? ") was skipped" : ") failed")
+                                + step.message().map(m -> ": " + m).orElse("")));
             }
         }
         drain(acc, nowMs);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -107,7 +108,7 @@ final class RequestIntakeProcessor implements Processor<byte[], byte[], String, 
             String why = "malformed request: " + reason + " (the record is kept on " + Topics.DLQ.name() + " as "
                     + EdgeSupport.coordinates(context) + ")";
             RequestLedger.Result result = ledger.rejectWhole(key, ErrorCode.MIG020, why, now);
-            emit(new RequestLedger.Result(java.util.Optional.empty(), result.notices(), List.of(), false), record.timestamp());
+            emit(new RequestLedger.Result(Optional.empty(), result.notices(), List.of(), false), record.timestamp());
         }
     }
 

@@ -5,6 +5,8 @@ import io.convoy.planner.ledger.TargetLedger;
 import io.convoy.planner.ledger.TargetOutcome;
 import io.convoy.planner.ledger.TargetTrack;
 import io.convoy.planner.plan.TargetCommand;
+import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -54,7 +56,7 @@ abstract class TargetSideProcessor<K, V> implements Processor<K, V, String, Emit
             targets.put(track.targetId(), track);
         }
         Long deadline = track.earliestDeadline().orElse(null);
-        if (!java.util.Objects.equals(deadline, before.earliestDeadline().orElse(null))) {
+        if (!Objects.equals(deadline, before.earliestDeadline().orElse(null))) {
             if (deadline == null) {
                 waits.delete(track.targetId());
             } else {
@@ -80,7 +82,7 @@ abstract class TargetSideProcessor<K, V> implements Processor<K, V, String, Emit
      * target's partition.
      */
     protected <T> T decode(Record<byte[], byte[]> record, Deserializer<T> deserializer, String topic,
-                           java.util.function.Function<T, String> targetIdOf) {
+                           Function<T, String> targetIdOf) {
         T value;
         try {
             value = deserializer.deserialize(topic, record.value());

@@ -59,6 +59,7 @@ class PlannerServiceIT {
     private static EmbeddedKafka kafka;
     private static EmbeddedRegistry registry;
     private static Path work;
+    private static PlannerConfig config;
     private static PlannerService planner;
     private static KafkaProducer<String, MigrationRequest> requests;
     private static KafkaProducer<String, TargetState> states;
@@ -75,7 +76,7 @@ class PlannerServiceIT {
         work = Files.createTempDirectory("convoy-planner-it-");
         TestGraph.write(work.resolve("versions"));
         Files.writeString(work.resolve("fleet.yaml"), TestFleet.yaml(30));
-        PlannerConfig config = PlannerConfig.defaults(work)
+        config = PlannerConfig.defaults(work)
                 .with(PlannerConfig.Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                 .with(PlannerConfig.Key.SCHEMA_REGISTRY_URL, registry.ccompatUrl())
                 .with(PlannerConfig.Key.APPLICATION_ID, "planner-it")
@@ -113,9 +114,7 @@ class PlannerServiceIT {
                     }
                 });
         if (work != null) {
-            try (Stream<Path> all = Files.walk(work)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteRecursively(work);
         }
     }
 
@@ -325,7 +324,39 @@ class PlannerServiceIT {
         assertThat(c.getHeadsAfter()).containsExactly("b2");
     }
 
+    @Test
+    void plansInFlightAndSeenRequestIdsSurviveARestartOnAnEmptyStateDirectory() throws Exception {
+        publishState("t16");
+        send(request("restart-1", "b2", Direction.UPGRADE, false, "t16"));
+        awaitCommands("restart-1", 2);
+        awaitEvent("restart-1", null, PlanStatus.ACCEPTED);
+
+        planner.close();
+        deleteRecursively(config.stateDir()); // as on a new machine: the stores come back from their changelogs
+        long t0 = System.nanoTime();
+        planner = new PlannerService(config);
+        planner.start();
+        assertThat(planner.awaitRunning(Duration.ofSeconds(90))).isTrue();
+        System.out.printf("planner restart on an empty state directory to RUNNING: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+        send(request("restart-1", "a1", Direction.UPGRADE, false, "t16"));
+        String second = onSameRequestPartition("restart-1", "restart-2");
+        send(request(second, "c3", Direction.UPGRADE, false, "t16"));
+        assertThat(summary(awaitCommands(second, 1), "t16")).as("chained on the plan emitted before the restart")
+                .containsExactly("c3 [b2] -> [c3]");
+        assertThat(commandsOf("restart-1")).as("the resent id was recognised").hasSize(2);
+    }
+
     // ----------------------------------------------------------------------------------------------- helpers
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
 
     private static MigrationRequest request(String id, String revision, Direction direction, boolean dryRun, String... targets) {
         return MigrationRequest.newBuilder()

@@ -76,9 +76,20 @@ class TargetLedgerTest {
         assertThat(r.outcomes()).isEmpty();
         assertThat(r.track().reportedHeads()).containsExactly("a1");
         assertThat(r.track().planningHeads()).as("still projected").contains(Set.of("c3"));
-        TargetLedger.Result skipped = ledger.onStep(r.track(), step(planned.commands().get(2), StepUpdate.Status.SKIPPED, Set.of("c3"), T0 + 2, null), T0 + 2);
-        assertThat(skipped.outcomes()).singleElement().isInstanceOfSatisfying(TargetOutcome.Completed.class,
+        TargetLedger.Result last = ledger.onStep(r.track(), step(planned.commands().get(2), StepUpdate.Status.APPLIED, Set.of("c3"), T0 + 2, null), T0 + 2);
+        assertThat(last.outcomes()).singleElement().isInstanceOfSatisfying(TargetOutcome.Completed.class,
                 c -> assertThat(c.stepCount()).isEqualTo(3));
+    }
+
+    @Test
+    void aSkippedStepStopsThePlanInsteadOfCompletingIt() {
+        // The executor skips the rest of a plan that stopped on this target (e.g. refused with MIG004):
+        // the target does not hold those revisions, so the plan must not count as completed.
+        TargetLedger.Result planned = ledger.onOrder(known(Set.of()), Requests.order("r1", "t01", "c3", Direction.UPGRADE), T0);
+        TargetLedger.Result skipped = ledger.onStep(planned.track(), step(planned.commands().get(2), StepUpdate.Status.SKIPPED, Set.of(), T0 + 2, null), T0 + 2);
+        assertThat(skipped.outcomes()).singleElement().isInstanceOfSatisfying(TargetOutcome.Failed.class,
+                f -> assertThat(f.reason()).contains("was skipped"));
+        assertThat(skipped.track().openPlans()).isEmpty();
     }
 
     @Test
