@@ -15,6 +15,9 @@ import io.convoy.cli.command.MergeCommand;
 import io.convoy.cli.command.RevisionCommand;
 import io.convoy.cli.command.ShowCommand;
 import io.convoy.cli.command.StampCommand;
+import io.convoy.cli.command.StatusCommand;
+import io.convoy.cli.command.SubmitCommand;
+import io.convoy.cli.command.WatchCommand;
 import io.convoy.cli.command.UpgradeCommand;
 import io.convoy.core.config.ConfigKey;
 import java.io.PrintWriter;
@@ -66,6 +69,9 @@ public final class Cli {
                 .addSubcommand(new CheckCommand())
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new LocalCommand())
+                .addSubcommand(new SubmitCommand())
+                .addSubcommand(new WatchCommand())
+                .addSubcommand(new StatusCommand())
                 .addSubcommand(new HaltCommands.Halt())
                 .addSubcommand(new HaltCommands.Resume())
                 .addSubcommand(new HaltCommands.Panic())

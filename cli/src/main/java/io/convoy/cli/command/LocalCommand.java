@@ -2,18 +2,20 @@ package io.convoy.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.convoy.cli.ProgressPrinter;
 import io.convoy.cli.Project;
-import io.convoy.cli.RevisionFormat;
-import io.convoy.core.apply.CheckReport;
-import io.convoy.core.apply.Migrator;
-import io.convoy.core.config.ConfigKey;
+import io.convoy.cli.pipeline.EventFormat;
+import io.convoy.cli.pipeline.LocalPipeline;
+import io.convoy.cli.pipeline.PipelineClient;
+import io.convoy.cli.pipeline.RequestFollower;
 import io.convoy.core.config.ConvoyConfig;
 import io.convoy.core.config.Durations;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
-import io.convoy.core.graph.Direction;
 import io.convoy.core.graph.RevisionGraph;
+import io.convoy.schemas.avro.Direction;
+import io.convoy.schemas.avro.MigrationRequest;
+import io.convoy.schemas.avro.TargetSelection;
+import io.convoy.schemas.avro.TargetState;
 import io.convoy.testkit.postgres.PostgresCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,25 +27,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "local", description = {"Start a real PostgreSQL 15 (primary + streaming standby, 127.0.0.1), create three example",
-        "target databases, upgrade each to head, and print current and history for each.",
-        "Where PostgreSQL listens is printed and written to .convoy/local.json. Exit 0 when every target is at head."})
+@Command(name = "local", description = {"The whole pipeline in one process, on 127.0.0.1: a Kafka (KRaft) broker, an Apicurio schema",
+        "registry, PostgreSQL 15 primary + streaming standby with three example target databases, the planner and two",
+        "executors. Submits the example migrations to head, shows per-target progress, writes where everything listens",
+        "to .convoy/local.json. Exit 0 when every target is at head; --keep-running keeps it all up until Ctrl-C."})
 public final class LocalCommand extends AbstractCommand {
-    /** The example target databases (the pipeline will roll revisions out to them over Kafka later). */
+    /** The example target databases (and target ids). */
     public static final List<String> TARGETS = List.of("scraper_eu", "scraper_us", "scraper_apac");
 
     @Option(names = "--project", paramLabel = "<dir>", defaultValue = "examples/scraper",
             description = "project directory with convoy.yaml and its versions (default: ${DEFAULT-VALUE})")
     Path projectDir;
 
-    @Option(names = "--keep-running", description = "keep PostgreSQL running until Ctrl-C")
+    @Option(names = "--keep-running", description = "keep everything running until Ctrl-C (for submit/status/watch from another shell)")
     boolean keepRunning;
 
-    @Option(names = "--no-standby", negatable = false, description = "start the primary only")
+    @Option(names = "--no-standby", negatable = false, description = "start the PostgreSQL primary only")
     boolean noStandby;
 
     @Override
@@ -55,74 +61,89 @@ public final class LocalCommand extends AbstractCommand {
         }
         ConvoyConfig base = root.config(dir);
         RevisionGraph graph = new Project(base, root.context().clock()).graph();
-        out.println("Project " + dir + ": " + graph.revisions().size() + " revisions, head " + heads(graph.heads()));
-
-        out.println("Starting PostgreSQL 15 (" + (noStandby ? "primary" : "primary + streaming standby") + ") on 127.0.0.1 …");
+        Set<String> head = new TreeSet<>(graph.heads());
+        out.println("Project " + dir + ": " + graph.revisions().size() + " revisions, head " + heads(head));
+        out.println("Starting Kafka (KRaft), Apicurio registry, PostgreSQL 15 (" + (noStandby ? "primary" : "primary + standby")
+                + ") on 127.0.0.1 …");
         out.flush();
         long t0 = System.nanoTime();
-        PostgresCluster cluster = PostgresCluster.builder().withStandby(!noStandby).start();
+        Path convoyDir = root.context().workingDirectory().resolve(".convoy");
+        Path json = convoyDir.resolve("local.json");
+        LocalPipeline pipeline = LocalPipeline.startParts(convoyDir.resolve("local"), base.versionsDirectory(), TARGETS, !noStandby);
         CountDownLatch stopped = new CountDownLatch(1);
-        Path json = root.context().workingDirectory().resolve(".convoy").resolve("local.json");
         Thread hook = new Thread(() -> {
-            cluster.close();
+            pipeline.close();
             markStopped(json);
             stopped.countDown();
         }, "convoy-local-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean hookRan = false;
         try {
-            out.println("  primary  " + cluster.host() + ":" + cluster.port() + " (started in " + Durations.human(cluster.primaryStartup()) + ")");
-            if (cluster.hasStandby()) {
-                out.println("  standby  " + cluster.host() + ":" + cluster.standbyPort() + " (streaming from the primary, made in "
-                        + Durations.human(cluster.standbyStartup()) + ")");
+            PostgresCluster pg = pipeline.postgres();
+            out.println("  kafka     " + pipeline.bootstrapServers() + " (" + ms(pipeline.kafka().startupTime()) + ")");
+            out.println("  registry  " + pipeline.registryUrl() + " (" + ms(pipeline.registry().startupTime()) + ")");
+            out.println("  primary   " + pg.host() + ":" + pg.port() + " (" + ms(pg.primaryStartup()) + ")");
+            if (pg.hasStandby()) {
+                out.println("  standby   " + pg.host() + ":" + pg.standbyPort() + " (streaming, " + ms(pg.standbyStartup()) + ")");
             }
-            RevisionFormat fmt = new RevisionFormat(graph);
-            boolean allAtHead = true;
-            List<Map<String, Object>> targets = new ArrayList<>();
-            for (String db : TARGETS) {
-                out.println();
-                out.println("== " + db);
-                cluster.createDatabase(db);
-                ConvoyConfig config = base.with(ConfigKey.URL, cluster.jdbcUrl(db), "convoy local", dir);
-                Project project = new Project(config, root.context().clock());
-                ProgressPrinter progress = new ProgressPrinter(out, root.verbose(), "  ");
-                Migrator migrator = project.migrator(progress);
-                long t1 = System.nanoTime();
-                ApplyCommand.apply(project, graph, migrator, progress, Direction.UPGRADE, "heads", out, "  ");
-                Duration took = Duration.ofNanos(System.nanoTime() - t1);
-                out.println("  current:");
-                Reports.current(out, fmt, migrator.currentHeads(), false, project.target(), List.of(), "    ");
-                out.println("  history:");
-                Reports.history(out, fmt, reversed(graph), migrator.currentHeads(), true, false, Optional.empty(), "    ");
-                CheckReport report = migrator.check(graph);
-                allAtHead &= report.worst().isEmpty();
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("database", db);
-                t.put("url", cluster.jdbcUrl(db));
-                if (cluster.hasStandby()) {
-                    t.put("standbyUrl", cluster.standbyJdbcUrl(db));
-                }
-                t.put("heads", List.copyOf(migrator.currentHeads()));
-                t.put("atHead", report.worst().isEmpty());
-                t.put("upgradeMillis", took.toMillis());
-                targets.add(t);
-            }
-            writeLocalJson(json, cluster, targets, Duration.ofNanos(System.nanoTime() - t0));
+            out.println("Starting the planner and two executors (group " + LocalPipeline.GROUP + ") …");
+            out.flush();
+            pipeline.startPlanner();
+            pipeline.startExecutor("local-1", io.convoy.executor.step.StepGate.OPEN);
+            pipeline.startExecutor("local-2", io.convoy.executor.step.StepGate.OPEN);
+            writeLocalJson(json, pipeline, dir);
+            out.println("  planner and executors up after " + ms(Duration.ofNanos(System.nanoTime() - t0)));
+
+            String requestId = "local-" + UUID.randomUUID();
+            MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setRequestedBy("convoy local")
+                    .setTargets(TargetSelection.newBuilder().setTargetIds(List.of()).setSelector(Map.of("env", "dev")).build())
+                    .setTargetRevision("heads").setDirection(Direction.UPGRADE).setDryRun(false)
+                    .setTicket(null).setReason("convoy local: example migrations to head")
+                    .setCreatedAt(root.context().clock().instant()).setApprovals(List.of()).build();
+            PipelineClient client = new PipelineClient(pipeline.endpoints());
+            long t1 = System.nanoTime();
             out.println();
-            out.println("PostgreSQL listens on " + cluster.host() + ":" + cluster.port() + " (primary)"
-                    + (cluster.hasStandby() ? " and " + cluster.host() + ":" + cluster.standbyPort() + " (standby)" : "")
+            out.println("Submitted " + requestId + " (upgrade heads, selector env=dev):");
+            Optional<RequestFollower.Outcome> outcome;
+            try (PipelineClient.Follow follow = client.follow(false)) {
+                client.submit(request);
+                outcome = follow.until(new RequestFollower(requestId, false), line -> {
+                    out.println("  " + line);
+                    out.flush();
+                }, Duration.ofMinutes(10));
+            }
+            Duration rollout = Duration.ofNanos(System.nanoTime() - t1);
+            Map<String, TargetState> states = client.snapshot().states();
+            out.println();
+            int atHead = 0;
+            for (String t : TARGETS) {
+                TargetState s = states.get(t);
+                boolean at = s != null && new TreeSet<>(s.getHeads()).equals(head);
+                atHead += at ? 1 : 0;
+                out.printf("  %-14s %s%s%n", t, s == null ? "no state" : EventFormat.heads(List.copyOf(s.getHeads())), at ? " (head)" : "");
+            }
+            out.println();
+            out.println("Where everything listens (also in " + json + "):");
+            out.println("  Kafka bootstrap servers  " + pipeline.bootstrapServers());
+            out.println("  schema registry          " + pipeline.registryUrl());
+            out.println("  PostgreSQL               " + pg.host() + ":" + pg.port() + (pg.hasStandby() ? " (standby " + pg.standbyPort() + ")" : "")
                     + ", user postgres, no password (loopback only)");
-            out.println("  e.g. psql " + "'postgresql://postgres@" + cluster.host() + ":" + cluster.port() + "/" + TARGETS.get(0) + "'");
-            out.println("Wrote " + json);
-            out.println(allAtHead ? "All " + TARGETS.size() + " targets at head in " + Durations.human(Duration.ofNanos(System.nanoTime() - t0)) + "."
-                    : "Not every target is at head: see above.");
+            out.println("  fleet / targets files    " + pipeline.fleetFile() + ", " + pipeline.targetsFile());
+            out.println("  e.g. psql 'postgresql://postgres@" + pg.host() + ":" + pg.port() + "/" + TARGETS.get(0) + "'");
+            boolean ok = outcome.map(o -> o.exitCode() == 0).orElse(false) && atHead == TARGETS.size();
+            Duration total = Duration.ofNanos(System.nanoTime() - t0);
+            out.println(ok ? "All " + TARGETS.size() + " targets at head in " + Durations.human(total) + " (rollout "
+                    + Durations.human(rollout) + ")." : atHead + " of " + TARGETS.size() + " targets at head: see above.");
             if (keepRunning) {
-                out.println("PostgreSQL keeps running; press Ctrl-C to stop it.");
+                out.println("Everything keeps running; try `convoy status --project " + projectDir + "` from another shell. Ctrl-C stops it.");
                 out.flush();
                 stopped.await();
                 hookRan = true;
             }
-            return allAtHead ? 0 : ErrorCode.MIG005.exitCode();
+            if (ok) {
+                return 0;
+            }
+            return outcome.filter(o -> o.exitCode() != 0).map(RequestFollower.Outcome::exitCode).orElse(ErrorCode.MIG005.exitCode());
         } finally {
             if (!hookRan) {
                 try {
@@ -130,13 +151,17 @@ public final class LocalCommand extends AbstractCommand {
                 } catch (IllegalStateException shuttingDown) {
                     // the hook runs anyway
                 }
-                cluster.close();
+                pipeline.close();
                 markStopped(json);
             }
         }
     }
 
-    /** PostgreSQL is gone: say so in local.json rather than leave addresses that no longer answer. */
+    private static String ms(Duration d) {
+        return Durations.human(d);
+    }
+
+    /** Everything is gone: say so in local.json rather than leave addresses that no longer answer. */
     private void markStopped(Path json) {
         try {
             if (Files.exists(json)) {
@@ -152,13 +177,8 @@ public final class LocalCommand extends AbstractCommand {
         }
     }
 
-    private static List<io.convoy.core.script.Revision> reversed(RevisionGraph graph) {
-        List<io.convoy.core.script.Revision> r = new ArrayList<>(graph.revisions());
-        java.util.Collections.reverse(r);
-        return r;
-    }
-
-    private void writeLocalJson(Path file, PostgresCluster cluster, List<Map<String, Object>> targets, Duration took) throws IOException {
+    private void writeLocalJson(Path file, LocalPipeline p, Path project) throws IOException {
+        PostgresCluster cluster = p.postgres();
         Map<String, Object> pg = new LinkedHashMap<>();
         pg.put("host", cluster.host());
         pg.put("port", cluster.port());
@@ -166,17 +186,35 @@ public final class LocalCommand extends AbstractCommand {
         if (cluster.hasStandby()) {
             pg.put("standbyPort", cluster.standbyPort());
         }
-        pg.put("primaryStartupMillis", cluster.primaryStartup().toMillis());
-        pg.put("standbyStartupMillis", cluster.standbyStartup().toMillis());
         pg.put("dataDirectory", cluster.directory().toString());
+        List<Map<String, Object>> targets = new ArrayList<>();
+        for (String t : TARGETS) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t);
+            m.put("url", cluster.jdbcUrl(t));
+            if (cluster.hasStandby()) {
+                m.put("standbyUrl", cluster.standbyJdbcUrl(t));
+            }
+            targets.add(m);
+        }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("startedAt", root.context().clock().instant().toString());
         doc.put("pid", ProcessHandle.current().pid());
         doc.put("running", true);
         doc.put("keepRunning", keepRunning);
+        doc.put("kafka", Map.of("bootstrapServers", p.bootstrapServers()));
+        doc.put("registry", Map.of("url", p.registryUrl()));
         doc.put("postgres", pg);
         doc.put("targets", targets);
-        doc.put("totalMillis", took.toMillis());
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("project", project.toString());
+        files.put("fleet", p.fleetFile().toString());
+        files.put("targets", p.targetsFile().toString());
+        files.put("work", p.workDir().toString());
+        doc.put("files", files);
+        Map<String, Object> startup = new LinkedHashMap<>();
+        p.startupTimes().forEach((k, v) -> startup.put(k, v.toMillis()));
+        doc.put("startupMillis", startup);
         Files.createDirectories(file.getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     }
