@@ -1,5 +1,6 @@
 package io.convoy.planner.config;
 
+import io.convoy.core.config.Durations;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -3,7 +3,7 @@ package io.convoy.planner.ledger;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
-import io.convoy.planner.config.Durations;
+import io.convoy.core.config.Durations;
 import io.convoy.planner.plan.CommandFactory;
 import io.convoy.planner.plan.PlanDecision;
 import io.convoy.planner.plan.PlanOrder;

@@ -1,5 +1,6 @@
 package io.convoy.planner.config;
 
+import io.convoy.core.config.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
