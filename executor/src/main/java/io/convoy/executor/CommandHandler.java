@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles one record of convoy.commands on the worker thread: decode (or dead-letter), carry out, publish the
+ * Handles one record of convoy.commands on a worker thread (thread-safe; one target's records one at a time): decode (or dead-letter), carry out, publish the
  * outcome and the target state, and wait for the acknowledgements. Only when it returns {@link Handled#DONE}
  * may the record's offset be committed.
  */
@@ -37,9 +37,11 @@ final class CommandHandler {
     private final TargetStates states;
     private final Clock clock;
     private final Faults faults;
+    private final ExecutorMetrics metrics;
 
     CommandHandler(CommandDecoder decoder, StepProcessor processor, Publisher publisher, TargetStates states, Clock clock,
-            Faults faults) {
+            Faults faults, ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.decoder = decoder;
         this.processor = processor;
         this.publisher = publisher;
@@ -71,8 +73,10 @@ final class CommandHandler {
         // The sink runs inside the engine's listener: a failing send must not fail the migration step (that would
         // record a failure in convoy.history). It is remembered and raised once the step is over (not committed).
         java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        long startedNanos = System.nanoTime();
         StepProcessor.Result result = processor.process(command, update -> {
             try {
+                metrics.event(update);
                 publisher.stepEvent(update);
             } catch (RuntimeException e) {
                 sendFailure.compareAndSet(null, e);
@@ -87,6 +91,7 @@ final class CommandHandler {
             return Handled.INTERRUPTED;
         }
         StepProcessor.Result.Done done = (StepProcessor.Result.Done) result;
+        metrics.outcome(done.update().status(), System.nanoTime() - startedNanos);
         faults.at(Faults.Stage.DONE_NOT_PUBLISHED, command);
         publisher.stepEvent(done.update());
         states.after(done.update(), done.heads(), clock.instant()).ifPresentOrElse(publisher::targetState,

@@ -43,7 +43,8 @@ public final class ExecutorConfig {
         IDENTIFIER("a lower-case SQL identifier such as convoy"),
         DURATION("a duration such as 500ms, 2s, 1min"),
         POSITIVE_INT("a whole number of at least 1"),
-        BOOLEAN("true or false");
+        BOOLEAN("true or false"),
+        PORT("a port from 0 to 65535, or -1 for off");
 
         private final String expected;
 
@@ -70,7 +71,11 @@ public final class ExecutorConfig {
         VERSION_SCHEMA("version_schema", Type.IDENTIFIER, "convoy", "schema of convoy.version / convoy.history in every target"),
         POLL_TIMEOUT("poll_timeout", Type.DURATION, "500ms", "longest wait of one poll of convoy.commands"),
         MAX_POLL_RECORDS("max_poll_records", Type.POSITIVE_INT, "10",
-                "commands fetched per poll (they are applied one by one; a rebalance waits for the current one)"),
+                "commands fetched per poll (queued per target; a rebalance waits for the running ones of the revoked partitions)"),
+        WORKER_THREADS("worker_threads", Type.POSITIVE_INT, "8",
+                "commands applied at once, each on a different target (one target's commands always run one after the other)"),
+        CONNECTION_IDLE_TIMEOUT("connection_idle_timeout", Type.DURATION, "30s",
+                "how long a target's PostgreSQL sessions stay open between steps to be reused (reset with DISCARD ALL); 0 = a new session per use"),
         RETRY_MAX_ATTEMPTS("retry.max_attempts", Type.POSITIVE_INT, "5", "attempts per step on lock timeout or deadlock"),
         RETRY_INITIAL_BACKOFF("retry.initial_backoff", Type.DURATION, "1s", "delay before the first retry, doubled with jitter"),
         RETRY_MAX_BACKOFF("retry.max_backoff", Type.DURATION, "10s", "upper bound of the retry delay"),
@@ -82,7 +87,9 @@ public final class ExecutorConfig {
                 "pause of a partition whose next command cannot be decoded because the schema registry does not answer"),
         SHUTDOWN_TIMEOUT("shutdown_timeout", Type.DURATION, "10s",
                 "how long close() waits for the running step to stop at its next statement"),
-        CREATE_TOPICS("create_topics", Type.BOOLEAN, "true", "create missing topics and register the schemas at start-up");
+        CREATE_TOPICS("create_topics", Type.BOOLEAN, "true", "create missing topics and register the schemas at start-up"),
+        METRICS_PORT("metrics_port", Type.PORT, "-1",
+                "port of /metrics (Prometheus) and /health on 127.0.0.1; 0 = any free port (logged), -1 = off");
 
         private final String key;
         private final Type type;
@@ -260,6 +267,13 @@ public final class ExecutorConfig {
                     }
                     yield n;
                 }
+                case PORT -> {
+                    int n = Integer.parseInt(value);
+                    if (n < -1 || n > 65535) {
+                        throw new IllegalArgumentException("not a port from 0 to 65535 nor -1");
+                    }
+                    yield n;
+                }
                 case BOOLEAN -> {
                     if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                         throw new IllegalArgumentException("neither true nor false");
@@ -346,6 +360,16 @@ public final class ExecutorConfig {
     public Duration shutdownTimeout() { return (Duration) value(Key.SHUTDOWN_TIMEOUT); }
 
     public boolean createTopics() { return (Boolean) value(Key.CREATE_TOPICS); }
+
+    public int workerThreads() { return (Integer) value(Key.WORKER_THREADS); }
+
+    /** The port of /metrics and /health; empty when off. */
+    public Optional<Integer> metricsPort() {
+        int port = (Integer) value(Key.METRICS_PORT);
+        return port < 0 ? Optional.empty() : Optional.of(port);
+    }
+
+    public Duration connectionIdleTimeout() { return (Duration) value(Key.CONNECTION_IDLE_TIMEOUT); }
 
     /**
      * The executor's apply options: version schema, retries and lock wait from here, applied_by

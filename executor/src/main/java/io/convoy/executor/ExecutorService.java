@@ -2,13 +2,17 @@ package io.convoy.executor;
 
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
+import io.convoy.core.metrics.MetricsServer;
+import io.convoy.core.util.Secrets;
 import io.convoy.executor.command.CommandDecoder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.convoy.executor.halt.HaltGate;
 import io.convoy.executor.kafka.Publisher;
 import io.convoy.executor.step.StatementContext;
 import io.convoy.executor.step.StepGate;
 import io.convoy.executor.step.StepInterrupted;
 import io.convoy.executor.step.StepProcessor;
+import io.convoy.executor.step.TargetSessions;
 import io.convoy.executor.step.TargetStates;
 import io.convoy.executor.targets.Target;
 import io.convoy.executor.targets.TargetsFile;
@@ -22,6 +26,7 @@ import io.convoy.schemas.serde.SerdeConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,20 +63,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor service: one member of the consumer group over convoy.commands.
  *
- * <p>Two threads. The <b>poll thread</b> owns the consumer: it polls, hands each batch of records to the worker,
- * pauses the partitions while the batch runs and keeps polling (so a long migration or a halt never makes the
- * executor leave its group), commits the offsets of the commands the worker finished, and reacts to
- * rebalances (a revoked partition waits for the command being applied, then its progress is committed). The
- * <b>worker thread</b> decodes each record (dead-lettering what cannot be decoded or validated), applies the
- * command with {@link StepProcessor}, publishes its step events and the target state, and waits until the
- * brokers acknowledged all of them: only then is the command's offset committed. A crash at any point leaves
- * the command uncommitted; its redelivery finds the outcome in convoy.history and publishes it again.
+ * <p>The <b>poll thread</b> owns the consumer: it polls, queues the fetched commands per partition and per target
+ * ({@link PartitionQueue}: the record key is the target id), hands to a pool of {@code worker_threads} <b>workers</b>
+ * the first waiting command of every target that has none running, commits per partition the offset below which
+ * every command is done, and reacts to rebalances (a revoked partition's running commands finish first, then its
+ * progress is committed). So the commands of one target run strictly in order, those of different targets at
+ * the same time, and a target that waits (halted, slow, its registry lookups failing) holds back neither the
+ * other targets of its partition nor those of other partitions; it only holds back the partition's committed
+ * offset. The poll thread keeps polling all along (so a long migration or a halt never makes the executor leave
+ * its group); a partition with {@value #MAX_BUFFERED} unfinished commands is paused until some finish.
+ *
+ * <p>A <b>worker</b> decodes its record (dead-lettering what cannot be decoded or validated), applies the command
+ * with {@link StepProcessor} on the target's reused sessions ({@link TargetSessions}), publishes its step events
+ * and the target state, and waits until the brokers acknowledged all of them: only then is the command done,
+ * and the poll thread is woken up at once ({@code consumer.wakeup()}) to commit it and start the target's next
+ * command. A crash at any point leaves the command uncommitted; its redelivery finds the outcome in
+ * convoy.history and publishes it again.
  *
  * <p>At start-up the topics are created if missing (schemas registered), the halts in force are read from
  * convoy.control (from its beginning, so a halt survives restarts; nothing is applied before they are known), and a
  * target state is published for every target of the targets file (heads read from its database). The control topic
  * is then followed for as long as the executor runs: a {@link HaltGate} checks it before every statement and
- * between the commands of a batch (see there for HALT, PANIC and RESUME).
+ * before each command (see there for HALT, PANIC and RESUME).
  *
  * <p>{@link #close()} stops polling, interrupts the running step before its next statement (rolled back, to be
  * delivered again; a step cannot be interrupted inside a statement nor between the statements of a
@@ -80,7 +93,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorService.class);
-    private static final Duration BUSY_TICK = Duration.ofMillis(100);
+    /** Unfinished commands fetched per partition before the partition is paused (memory bound). */
+    static final int MAX_BUFFERED = 500;
     /** The topics the executor reads or writes (created at start-up when missing). */
     public static final List<Topic<String, ?>> TOPICS = List.of(Topics.COMMANDS, Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ,
             Topics.CONTROL);
@@ -112,10 +126,22 @@ public final class ExecutorService implements AutoCloseable {
     private HaltGate haltGate;
     private ControlFeed controlFeed;
 
+    private TargetSessions sessions;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> meterBinders = new ArrayList<>();
+    private MetricsServer metricsServer;
+    private volatile int assignedPartitions;
+    private volatile int buffered;
+
     // Poll-thread state.
-    private Batch current;
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private final Map<TopicPartition, Instant> backoff = new HashMap<>();
+    private final Map<TopicPartition, PartitionQueue> queues = new java.util.LinkedHashMap<>();
+    private final Map<TopicPartition, Long> committed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    // Shared between the poll thread and the workers.
+    private final java.util.concurrent.BlockingQueue<Completion> completions = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean polling;
 
     /**
      * @param gate asked before every statement (halts plug in here); {@link StepGate#OPEN} for none
@@ -161,7 +187,6 @@ public final class ExecutorService implements AutoCloseable {
             terminated.countDown();
             throw e;
         }
-        worker.execute(() -> publishTargetStates(processor, states));
         pollThread = new Thread(this::pollLoop, "convoy-executor-poll-" + executorId);
         pollThread.start();
     }
@@ -176,17 +201,31 @@ public final class ExecutorService implements AutoCloseable {
             }
         }
         followControl(serdes);
-        publisher = new Publisher(new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer()),
-                serdes, executorId, UUID::randomUUID, config.ackTimeout());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+                new ByteArraySerializer());
+        publisher = new Publisher(producer, serdes, executorId, UUID::randomUUID, config.ackTimeout());
         consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ExecutorMetrics metrics = new ExecutorMetrics(meters, halts::size, inFlight::get, () -> buffered);
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meters);
+        meterBinders.add(consumerMetrics);
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(meters);
+        meterBinders.add(producerMetrics);
         states = new TargetStates();
+        sessions = new TargetSessions(config.connectionIdleTimeout());
         processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate).and(haltGate), clock,
                 "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target",
-                haltGate::cancelledByPanic);
+                haltGate::cancelledByPanic, sessions::source);
         handler = new CommandHandler(new CommandDecoder(Topics.COMMANDS.valueSerde(serdes).deserializer()), processor, publisher,
-                states, clock, faults);
-        worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "convoy-executor-worker-" + executorId);
+                states, clock, faults, metrics);
+        config.metricsPort().ifPresent(port -> {
+            metricsServer = MetricsServer.start(port, meters::scrape, this::health);
+            log.info("executor {}: /metrics and /health on {}", executorId, metricsServer.uri());
+        });
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        worker = Executors.newFixedThreadPool(config.workerThreads(), r -> {
+            Thread t = new Thread(r, "convoy-executor-worker-" + executorId + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -223,6 +262,36 @@ public final class ExecutorService implements AutoCloseable {
         log.info("executor {}: halts in force at start-up: {}", executorId, halts.halts().keySet());
     }
 
+    /**
+     * What /health answers: UP while the executor runs and follows convoy.control; the checks say how many partitions
+     * it owns and how many commands it holds.
+     */
+    public MetricsServer.Health health() {
+        Map<String, String> checks = new java.util.LinkedHashMap<>();
+        ControlFeed f = controlFeed;
+        boolean following = f != null && f.isRunning() && f.isCaughtUp();
+        checks.put("control", following ? "following, " + halts.size() + " halt(s) in force" : "not following (see the log)");
+        checks.put("commands", assignedPartitions + " partition(s) of " + Topics.COMMANDS.name() + " assigned, " + inFlight.get()
+                + " command(s) running, " + buffered + " fetched and not done");
+        Throwable failed = failure;
+        if (failed != null) {
+            checks.put("failure", Secrets.mask(String.valueOf(failed)));
+        }
+        boolean up = isRunning() && !stopping.get() && following;
+        return new MetricsServer.Health(up, checks);
+    }
+
+    /** The meters of this executor (served on /metrics when {@code metrics_port} is set). */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    /** The port of /metrics and /health; empty when off or stopped. */
+    public Optional<Integer> metricsPort() {
+        MetricsServer m = metricsServer;
+        return m == null || !isRunning() ? Optional.empty() : Optional.of(m.port());
+    }
+
     /** The halts in force as this executor reads them from convoy.control. */
     public HaltState halts() {
         return halts;
@@ -236,20 +305,6 @@ public final class ExecutorService implements AutoCloseable {
                         + " of " + context.statementCount() + ", attempt " + context.attempt() + ")");
             }
         };
-    }
-
-    private void publishTargetStates(StepProcessor processor, TargetStates states) {
-        try {
-            for (Target t : new TreeMap<>(targets.targets()).values()) {
-                processor.status(t).ifPresent(s -> {
-                    states.seed(s);
-                    publisher.targetState(s);
-                });
-            }
-            publisher.awaitAll();
-        } catch (RuntimeException e) {
-            fail(e);
-        }
     }
 
     private Map<String, Object> consumerProperties() {
@@ -283,47 +338,45 @@ public final class ExecutorService implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ poll thread
 
+    /** How a command handed to a worker ended, for the poll thread. */
+    private record Completion(PartitionQueue.Entry entry, CommandHandler.Handled handled, Throwable fatal) {}
+
     private void pollLoop() {
         try {
+            publishTargetStates();
             consumer.subscribe(List.of(Topics.COMMANDS.name()), new Rebalance());
             while (!stopping.get()) {
-                if (current != null && current.isFinished()) {
-                    finish(current);
-                    current = null;
-                    continue;
+                drainCompletions();
+                if (stopping.get()) {
+                    break;
                 }
+                dispatch();
+                commitProgress(false);
+                applyBackPressure();
+                buffered = queues.values().stream().mapToInt(PartitionQueue::buffered).sum();
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(current == null ? config.pollTimeout() : min(config.pollTimeout(), BUSY_TICK));
+                    polling = true;
+                    if (!completions.isEmpty()) {
+                        continue;
+                    }
+                    records = consumer.poll(nextPollTimeout());
                 } catch (WakeupException e) {
                     continue;
+                } finally {
+                    polling = false;
                 }
-                if (current == null) {
-                    resumeAfterBackoff();
-                }
-                if (!records.isEmpty()) {
-                    if (current != null) {
-                        // Paused partitions return nothing; a partition assigned meanwhile might. Read it again later.
-                        for (TopicPartition tp : records.partitions()) {
-                            consumer.seek(tp, records.records(tp).get(0).offset());
-                        }
-                        consumer.pause(records.partitions());
-                    } else {
-                        consumer.pause(consumer.assignment());
-                        current = new Batch(records, handler);
-                        worker.execute(current);
+                Set<TopicPartition> assigned = consumer.assignment();
+                for (TopicPartition tp : records.partitions()) {
+                    if (assigned.contains(tp)) {
+                        PartitionQueue q = queues.computeIfAbsent(tp, PartitionQueue::new);
+                        records.records(tp).forEach(q::add);
                     }
                 }
-                if (current != null) {
-                    commit(current.done(), false);
-                }
             }
-            if (current != null) {
-                current.stop();
-                current.awaitFinished();
-                finish(current);
-                current = null;
-            }
+            queues.values().forEach(PartitionQueue::close);
+            awaitRunning(queues.values());
+            commitProgress(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(e);
@@ -335,46 +388,188 @@ public final class ExecutorService implements AutoCloseable {
         }
     }
 
-    /** A batch ended: commit its progress, read again what it left, resume its partitions. */
-    private void finish(Batch batch) {
-        commit(batch.done(), true);
-        if (batch.fatal() != null) {
-            fail(batch.fatal());
+    /** Hands the commands that may start to the workers, at most {@code worker_threads} at once. */
+    private void dispatch() {
+        int free = config.workerThreads() - inFlight.get();
+        if (free <= 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<PartitionQueue.Entry> ready = new ArrayList<>();
+        for (PartitionQueue q : queues.values()) {
+            q.ready(now, ready, free);
+            if (ready.size() >= free) {
+                break;
+            }
+        }
+        for (PartitionQueue.Entry e : ready) {
+            e.queue.started(e);
+            inFlight.incrementAndGet();
+            worker.execute(() -> run(e));
+        }
+    }
+
+    /** On a worker: carries the command out, then tells the poll thread (waking it up from its poll). */
+    private void run(PartitionQueue.Entry e) {
+        Completion c;
+        try {
+            c = new Completion(e, handler.handle(e.record), null);
+        } catch (Throwable t) {
+            c = new Completion(e, null, t);
+        }
+        completions.add(c);
+        if (polling) {
+            try {
+                consumer.wakeup();
+            } catch (RuntimeException ignored) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    private void drainCompletions() {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            complete(c);
+        }
+    }
+
+    private void complete(Completion c) {
+        PartitionQueue.Entry e = c.entry();
+        PartitionQueue q = e.queue;
+        inFlight.decrementAndGet();
+        if (c.fatal() != null) {
+            q.stopped(e);
+            log.error("stopping: handling a command failed in a way that leaves its outcome unpublished or unacknowledged"
+                    + " (it stays uncommitted and is delivered again)", c.fatal());
+            fail(c.fatal());
+            return;
+        }
+        switch (c.handled()) {
+            case DONE -> q.finished(e);
+            case RETRY_LATER -> {
+                q.stopped(e);
+                e.notBefore = clock.instant().plus(config.registryRetryBackoff());
+            }
+            case INTERRUPTED -> {
+                // Shutting down: it stays uncommitted. Otherwise (halted inside a transactional step, a PANIC): it
+                // starts again from its first statement, where the halt holds it, as a redelivery would.
+                q.stopped(e);
+                e.notBefore = clock.instant();
+            }
+        }
+    }
+
+    /** Waits until no command of the given queues runs (their completions handled). */
+    private void awaitRunning(Collection<PartitionQueue> those) throws InterruptedException {
+        while (those.stream().anyMatch(q -> q.running() > 0)) {
+            Completion c = completions.poll(100, TimeUnit.MILLISECONDS);
+            if (c != null) {
+                complete(c);
+            }
+        }
+    }
+
+    private Duration nextPollTimeout() {
+        Instant now = clock.instant();
+        Instant due = Instant.MAX;
+        for (PartitionQueue q : queues.values()) {
+            Instant d = q.nextDue(now);
+            if (d.isBefore(due)) {
+                due = d;
+            }
+        }
+        Duration timeout = config.pollTimeout();
+        if (!due.equals(Instant.MAX)) {
+            Duration until = Duration.between(now, due);
+            timeout = until.isNegative() ? Duration.ZERO : min(timeout, until);
+        }
+        return timeout;
+    }
+
+    /** Stops fetching a partition whose unfinished commands reach {@link #MAX_BUFFERED}; fetches it again below. */
+    private void applyBackPressure() {
+        Set<TopicPartition> pause = new HashSet<>();
+        Set<TopicPartition> resume = new HashSet<>();
+        for (PartitionQueue q : queues.values()) {
+            boolean full = q.buffered() >= MAX_BUFFERED;
+            if (full && !paused.contains(q.partition)) {
+                pause.add(q.partition);
+            } else if (!full && paused.contains(q.partition)) {
+                resume.add(q.partition);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            paused.addAll(pause);
+        }
+        if (!resume.isEmpty()) {
+            resume.retainAll(consumer.assignment());
+            consumer.resume(resume);
+            paused.removeAll(resume);
+        }
+    }
+
+    private Map<TopicPartition, Long> progress(Collection<PartitionQueue> those) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (PartitionQueue q : those) {
+            q.committable().ifPresent(o -> next.put(q.partition, o));
+        }
+        return next;
+    }
+
+    /**
+     * Commits how far every partition is done; asynchronously on the hot path (a failed commit only means those
+     * commands are delivered again, and their outcome published again), synchronously when it matters.
+     */
+    private void commitProgress(boolean sync) {
+        if (sync) {
+            commit(progress(queues.values()), true);
             return;
         }
         Set<TopicPartition> assigned = consumer.assignment();
-        Instant now = clock.instant();
-        for (TopicPartition tp : batch.partitions()) {
-            if (!assigned.contains(tp)) {
-                continue;
-            }
-            Optional<Long> again = batch.resumeOffset(tp);
-            if (again.isPresent()) {
-                consumer.seek(tp, again.get());
-            }
-            if (batch.waitsForRegistry(tp)) {
-                backoff.put(tp, now.plus(config.registryRetryBackoff()));
-            }
-        }
-        Set<TopicPartition> resume = new HashSet<>(assigned);
-        resume.removeAll(backoff.keySet());
-        consumer.resume(resume);
-    }
-
-    private void resumeAfterBackoff() {
-        if (backoff.isEmpty()) {
-            return;
-        }
-        Instant now = clock.instant();
-        Set<TopicPartition> due = new HashSet<>();
-        backoff.forEach((tp, at) -> {
-            if (!now.isBefore(at)) {
-                due.add(tp);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        progress(queues.values()).forEach((tp, offset) -> {
+            if (assigned.contains(tp) && !offset.equals(committed.get(tp))) {
+                offsets.put(tp, new OffsetAndMetadata(offset));
             }
         });
-        due.forEach(backoff::remove);
-        due.retainAll(consumer.assignment());
-        consumer.resume(due);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        try {
+            consumer.commitAsync(offsets, (done, e) -> {
+                if (e != null) {
+                    log.debug("committing {} failed ({}): trying again", offsets, e.toString());
+                    offsets.forEach((tp, o) -> committed.remove(tp, o.offset()));
+                }
+            });
+        } catch (KafkaException e) {
+            offsets.forEach((tp, o) -> committed.remove(tp, o.offset()));
+        }
+    }
+
+    /** Publishes the state of every target (its heads read from its database, the targets in parallel). */
+    private void publishTargetStates() {
+        List<java.util.concurrent.Future<Optional<io.convoy.executor.step.TargetStatus>>> reads = new ArrayList<>();
+        for (Target t : new TreeMap<>(targets.targets()).values()) {
+            reads.add(worker.submit(() -> processor.status(t)));
+        }
+        try {
+            for (var read : reads) {
+                read.get().ifPresent(s -> {
+                    states.seed(s);
+                    publisher.targetState(s);
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while reading the targets' states", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KafkaException("reading the targets' states failed: " + e.getCause(), e.getCause());
+        }
+        publisher.awaitAll();
     }
 
     /** Commits the given next offsets of the partitions still assigned that moved since the last commit. */
@@ -389,14 +584,14 @@ public final class ExecutorService implements AutoCloseable {
         if (offsets.isEmpty()) {
             return;
         }
-        for (int i = 0; i < (mustTry ? 3 : 1); i++) {
+        for (int i = 0; i < (mustTry ? 10 : 1); i++) {
             try {
                 consumer.commitSync(offsets);
                 offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
                 log.debug("committed {}", offsets);
                 return;
             } catch (WakeupException e) {
-                // close() woke the consumer: try again (a later tick, or now when it matters)
+                // close() or a finishing worker woke the consumer: try again (later, or now when it matters)
             } catch (KafkaException e) {
                 log.warn("could not commit {} ({}): those commands will be delivered again and their outcome published again",
                         offsets, e.toString());
@@ -416,6 +611,19 @@ public final class ExecutorService implements AutoCloseable {
         }
         if (worker != null) {
             worker.shutdownNow();
+        }
+        if (sessions != null) {
+            sessions.close();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        for (AutoCloseable binder : meterBinders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                log.debug("closing meters: {}", e.toString());
+            }
         }
         if (controlFeed != null) {
             controlFeed.close();
@@ -458,29 +666,39 @@ public final class ExecutorService implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("executor {}: partitions assigned {}", executorId, partitions);
-            if (current != null) {
-                consumer.pause(partitions);
-            }
+            assignedPartitions = consumer.assignment().size();
         }
 
-        /** The command being applied finishes first (the new owner must not apply it concurrently), then commit. */
+        /**
+         * Nothing more of those partitions starts; their running commands finish first (the new owner must not apply
+         * them concurrently), then what is done is committed and the rest forgotten (the new owner reads it again).
+         */
         private void settle(Collection<TopicPartition> partitions, boolean commit) {
-            partitions.forEach(backoff::remove);
-            if (current != null && current.partitions().stream().anyMatch(partitions::contains)) {
-                current.stop();
-                try {
-                    current.awaitFinished();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new KafkaException("interrupted while waiting for the running command", e);
+            List<PartitionQueue> those = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                PartitionQueue q = queues.get(tp);
+                if (q != null) {
+                    q.close();
+                    those.add(q);
                 }
             }
-            if (commit && current != null) {
-                Map<TopicPartition, Long> revoked = new HashMap<>(current.done());
-                revoked.keySet().retainAll(partitions);
-                commit(revoked, true);
+            try {
+                awaitRunning(those);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for the running commands", e);
             }
-            partitions.forEach(committed::remove);
+            if (commit) {
+                commit(progress(those), true);
+            }
+            partitions.forEach(tp -> {
+                queues.remove(tp);
+                paused.remove(tp);
+                committed.remove(tp);
+            });
+            Set<TopicPartition> left = new HashSet<>(consumer.assignment());
+            left.removeAll(partitions);
+            assignedPartitions = left.size();
         }
     }
 

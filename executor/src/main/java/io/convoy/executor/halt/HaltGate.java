@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       step exists until it commits, so starting it again from its first statement <em>is</em> continuing
  *       where it stopped. HALTED is published once per halt and command; RESUMED when it is lifted.</li>
  * </ul>
- * The gate blocks the worker thread only: the poll thread keeps polling (partitions paused), so the executor
+ * The gate blocks the worker thread of the halted target only (other targets go on on other workers): the poll thread keeps polling (partitions paused), so the executor
  * stays in its group, and the waiting command and those queued after it are neither failed nor committed.
  *
  * <p>Waiting is on a monitor notified by the control feed's listener ({@link #onControl}), with a bounded wait
@@ -66,7 +66,8 @@ public final class HaltGate implements StepGate, AutoCloseable {
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
     /** Commands whose running statement a PANIC cancelled. */
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
-    private volatile Command running;
+    /** The latest command that asked the gate, per target (several targets run at once). */
+    private final java.util.Map<String, Command> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public HaltGate(TargetsFile targets, HaltState state) {
@@ -90,7 +91,7 @@ public final class HaltGate implements StepGate, AutoCloseable {
     @Override
     public void beforeStatement(StatementContext context) {
         Command c = context.command();
-        running = c;
+        running.put(c.targetId(), c);
         String target = c.targetId();
         String cluster = cluster(target);
         if (!state.isHalted(target, cluster)) {
@@ -152,9 +153,10 @@ public final class HaltGate implements StepGate, AutoCloseable {
         synchronized (monitor) {
             monitor.notifyAll();
         }
-        Command c = running;
-        if (c != null && state.isPanicked(c.targetId(), cluster(c.targetId()))) {
-            cancel(c);
+        for (Command c : List.copyOf(running.values())) {
+            if (state.isPanicked(c.targetId(), cluster(c.targetId()))) {
+                cancel(c);
+            }
         }
     }
 

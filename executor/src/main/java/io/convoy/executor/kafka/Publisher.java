@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Sends the executor's messages (step events, target states, dead letters) through one idempotent
  * {@code acks=all} producer and collects the sends, so that the caller commits a command's offset only once
- * {@link #awaitAll} has seen every one of them acknowledged. Used by one thread at a time.
+ * {@link #awaitAll} has seen every one of them acknowledged. Thread-safe: the sends are collected per thread, so
+ * that {@link #awaitAll} on a worker waits for that worker's messages only (the producer sends at once: linger 0).
  */
 public final class Publisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
@@ -36,7 +37,7 @@ public final class Publisher implements AutoCloseable {
     private final String executorId;
     private final Supplier<UUID> ids;
     private final Duration ackTimeout;
-    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+    private final ThreadLocal<List<Future<RecordMetadata>>> pending = ThreadLocal.withInitial(ArrayList::new);
 
     public Publisher(Producer<String, byte[]> producer, SerdeConfig serdes, String executorId, Supplier<UUID> ids,
             Duration ackTimeout) {
@@ -65,19 +66,19 @@ public final class Publisher implements AutoCloseable {
     }
 
     private void send(Topic<String, ?> topic, String key, byte[] value) {
-        pending.add(producer.send(new ProducerRecord<>(topic.name(), key, value)));
+        pending.get().add(producer.send(new ProducerRecord<>(topic.name(), key, value)));
     }
 
     /**
-     * Waits until every message sent since the last call is acknowledged by the brokers (acks=all).
+     * Waits until every message this thread sent since its last call is acknowledged by the brokers (acks=all).
      *
      * @throws KafkaException when one was not: the caller must not commit, and stops (a crash: the command
      *                        is delivered again and its outcome published again)
      */
     public void awaitAll() {
-        producer.flush();
+        List<Future<RecordMetadata>> mine = pending.get();
         try {
-            for (Future<RecordMetadata> f : pending) {
+            for (Future<RecordMetadata> f : mine) {
                 f.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException e) {
@@ -89,13 +90,13 @@ public final class Publisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while waiting for acknowledgements", e);
         } finally {
-            pending.clear();
+            mine.clear();
         }
     }
 
-    /** Sends still waiting for {@link #awaitAll}. */
+    /** Sends of this thread still waiting for {@link #awaitAll}. */
     public int pending() {
-        return pending.size();
+        return pending.get().size();
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class StepProcessor {
     private final VersionTables tables;
     private final HistoryReader history;
     private final Predicate<String> cancelledByGate;
+    private final Function<Target, ConnectionSource> sources;
 
     /**
      * @param base              apply options of this executor (version schema, retries, lock wait, who applies)
@@ -87,6 +89,16 @@ public final class StepProcessor {
      */
     public StepProcessor(TargetsFile targets, ApplyOptions base, StepGate gate, Clock clock, String missingTargetHint,
             Predicate<String> cancelledByGate) {
+        this(targets, base, gate, clock, missingTargetHint, cancelledByGate, Target::connectionSource);
+    }
+
+    /**
+     * @param sources where a target's connections come from (e.g. {@link TargetSessions#source}, reusing sessions);
+     *                the processor is then safe to use from several threads at once, for different targets
+     */
+    public StepProcessor(TargetsFile targets, ApplyOptions base, StepGate gate, Clock clock, String missingTargetHint,
+            Predicate<String> cancelledByGate, Function<Target, ConnectionSource> sources) {
+        this.sources = Objects.requireNonNull(sources, "sources");
         this.cancelledByGate = Objects.requireNonNull(cancelledByGate, "cancelledByGate");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.base = Objects.requireNonNull(base, "base");
@@ -104,7 +116,7 @@ public final class StepProcessor {
                     + ": it is not in the targets file " + targets.file() + " of this executor (" + missingTargetHint
                     + "); nothing was applied", 0, Optional.empty(), c.expectedFromHeads(), clock.instant()), Optional.empty());
         }
-        ConnectionSource source = target.get().connectionSource();
+        ConnectionSource source = sources.apply(target.get());
         Optional<Result> decided;
         try (Connection conn = source.open()) {
             decided = fromHistory(c, conn);
@@ -257,7 +269,7 @@ public final class StepProcessor {
      * when the database cannot be reached (logged, masked).
      */
     public Optional<TargetStatus> status(Target target) {
-        ConnectionSource source = target.connectionSource();
+        ConnectionSource source = sources.apply(target);
         try (Connection conn = source.open()) {
             Set<String> heads = heads(conn);
             List<HistoryRow> recent = history.latest(conn, RECENT_ROWS);

@@ -1,7 +1,6 @@
 package io.convoy.executor.step;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,10 +8,10 @@ import java.util.Set;
 /**
  * The latest {@link TargetStatus} of each target this executor touched: seeded at start-up from the database
  * (heads, latest plan and failure in convoy.history), then moved by every finished step. The last error is
- * set by FAILED, cleared by APPLIED, kept by SKIPPED. Confined to the thread that applies commands.
+ * set by FAILED, cleared by APPLIED, kept by SKIPPED. Thread-safe; the steps of one target are serialised by the caller.
  */
 public final class TargetStates {
-    private final Map<String, TargetStatus> states = new HashMap<>();
+    private final Map<String, TargetStatus> states = new java.util.concurrent.ConcurrentHashMap<>();
 
     public void seed(TargetStatus status) {
         states.put(status.targetId(), status);
