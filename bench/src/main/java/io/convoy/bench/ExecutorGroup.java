@@ -27,7 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code n} real executors in one new consumer group, every one listing every target, with the executor's default
- * settings (poll_timeout 500ms, max_poll_records 10, ...). The group starts at the current end of convoy.commands.
+ * settings (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s, ...). The group starts at the current end of convoy.commands.
  * {@link #start} returns once the group is stable with all partitions assigned and every executor has published
  * its start-up target states, so that what is timed afterwards is the work on commands only.
  */

@@ -51,6 +51,7 @@ final class CommandHandler {
     }
 
     Handled handle(ConsumerRecord<byte[], byte[]> record) {
+        long handedNanos = System.nanoTime();
         Decoded decoded;
         try {
             decoded = decoder.decode(record.topic(), record.key(), record.value());
@@ -70,6 +71,7 @@ final class CommandHandler {
             return Handled.DONE;
         }
         Command command = ((Decoded.Valid) decoded).command();
+        long decodedNanos = System.nanoTime();
         // The sink runs inside the engine's listener: a failing send must not fail the migration step (that would
         // record a failure in convoy.history). It is remembered and raised once the step is over (not committed).
         java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -96,7 +98,14 @@ final class CommandHandler {
         publisher.stepEvent(done.update());
         states.after(done.update(), done.heads(), clock.instant()).ifPresentOrElse(publisher::targetState,
                 () -> log.info("target state of {} not published: its heads could not be read", command.targetId()));
+        long processedNanos = System.nanoTime();
         publisher.awaitAll();
+        if (log.isDebugEnabled()) {
+            long now = System.nanoTime();
+            log.debug("{}: timing: record age at hand-over {} ms, decode {} ms, process {} ms (history check, lock, step),"
+                    + " publish and acks {} ms", command.describe(), clock.millis() - record.timestamp() - (now - handedNanos) / 1_000_000,
+                    (decodedNanos - handedNanos) / 1e6, (processedNanos - startedNanos) / 1e6, (now - processedNanos) / 1e6);
+        }
         faults.at(Faults.Stage.PUBLISHED_NOT_COMMITTED, command);
         return Handled.DONE;
     }

@@ -324,7 +324,7 @@ public final class ExecutorService implements AutoCloseable {
     private Map<String, Object> producerProperties() {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "convoy-executor-" + executorId);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "convoy-executor-producer-" + executorId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -24,8 +24,20 @@ final class HistoryReader {
     }
 
     PlanHistory plan(Connection c, String planId) throws SQLException {
-        return new PlanHistory(planId, query(c, "SELECT " + COLUMNS + " FROM " + tables.historyTable()
-                + " WHERE plan_id = ? ORDER BY id", planId));
+        return plan(c, planId, false);
+    }
+
+    /**
+     * @param knownToExist the table was seen in this database before: read it without asking first (one round trip
+     *                     less); if that fails, the caller asks again without the assumption
+     */
+    PlanHistory plan(Connection c, String planId, boolean knownToExist) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM " + tables.historyTable() + " WHERE plan_id = ? ORDER BY id";
+        return new PlanHistory(planId, knownToExist ? read(c, sql, planId) : query(c, sql, planId));
+    }
+
+    boolean exists(Connection c) throws SQLException {
+        return VersionStore.exists(c, tables.historyTable());
     }
 
     /** The latest applied upgrade of {@code revision}: its checksum is the script that is in the database. */
@@ -44,6 +56,10 @@ final class HistoryReader {
         if (!VersionStore.exists(c, tables.historyTable())) {
             return List.of();
         }
+        return read(c, sql, parameter);
+    }
+
+    private List<HistoryRow> read(Connection c, String sql, String parameter) throws SQLException {
         List<HistoryRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (parameter != null) {

@@ -74,6 +74,8 @@ public final class StepProcessor {
     private final HistoryReader history;
     private final Predicate<String> cancelledByGate;
     private final Function<Target, ConnectionSource> sources;
+    /** Targets whose convoy.history was seen: read without asking whether it exists first. */
+    private final Set<String> historySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param base              apply options of this executor (version schema, retries, lock wait, who applies)
@@ -118,20 +120,38 @@ public final class StepProcessor {
         }
         ConnectionSource source = sources.apply(target.get());
         Optional<Result> decided;
+        long t0 = System.nanoTime();
         try (Connection conn = source.open()) {
-            decided = fromHistory(c, conn);
-        } catch (SQLException e) {
-            return unreachable(c, source, e);
+            decided = fromHistory(c, conn, historySeen.contains(c.targetId()));
+        } catch (SQLException first) {
+            historySeen.remove(c.targetId());
+            try (Connection conn = source.open()) {
+                decided = fromHistory(c, conn, false);
+            } catch (SQLException e) {
+                return unreachable(c, source, e);
+            }
         }
         if (decided.isPresent()) {
             return decided.get();
         }
-        return apply(c, source, sink);
+        long t1 = System.nanoTime();
+        Result result = apply(c, source, sink);
+        if (log.isDebugEnabled()) {
+            log.debug("{}: timing: history check {} ms, apply {} ms", c.describe(), (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+        }
+        return result;
     }
 
     private Optional<Result> fromHistory(Command c, Connection conn) throws SQLException {
+        return fromHistory(c, conn, false);
+    }
+
+    private Optional<Result> fromHistory(Command c, Connection conn, boolean historyKnown) throws SQLException {
         Instant now = clock.instant();
-        PlanHistory plan = history.plan(conn, c.planId());
+        PlanHistory plan = history.plan(conn, c.planId(), historyKnown);
+        if (!historyKnown && !plan.rows().isEmpty()) {
+            historySeen.add(c.targetId());
+        }
         Optional<HistoryRow> applied = plan.applied(c.commandId());
         if (applied.isPresent()) {
             HistoryRow row = applied.get();
@@ -190,6 +210,7 @@ public final class StepProcessor {
         Migrator migrator = new Migrator(source, CommandSteps.options(base, c), clock, run);
         try {
             Set<String> heads = migrator.apply(CommandSteps.plan(c));
+            historySeen.add(c.targetId());
             Instant now = clock.instant();
             StepUpdate update = run.applied()
                     .map(a -> StepUpdates.applied(c, a.duration(), a.attempts(), Optional.empty(), now))

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * (tens of milliseconds each on a loaded host; a step needs two or three: history check, migration lock, work).
  *
  * <p>{@link #source(Target)} hands out a {@link ConnectionSource} per target whose {@code open()} reuses an idle
- * session of that target when one is there and still answers ({@link Connection#isValid}), and opens a new one
- * otherwise. Closing a connection it handed out does not close the session: it is rolled back if a transaction is
+ * session of that target when one is there and still answers ({@link Connection#isValid}, asked every time: a step
+ * must not fail because its database restarted since the previous one), and opens a new one otherwise. Closing a connection it handed out does not close the session: it is rolled back if a transaction is
  * open, then reset with {@code DISCARD ALL} (session settings such as {@code application_name},
  * {@code lock_timeout}, {@code statement_timeout} and {@code search_path} set by a step, prepared statements,
  * temporary tables, and every advisory lock, the migration lock included, are gone), and kept for the next step —
