@@ -9,6 +9,15 @@
  * the target state are acknowledged by the brokers. A command delivered again (crash, rebalance) finds its
  * {@code applied} row in convoy.history: its APPLIED event is published again and nothing runs again.
  *
+ * <h2>Targets side by side</h2>
+ * The commands of one target (the record key) run strictly one after the other, in offset order; those of
+ * different targets run at the same time on {@code worker_threads} workers, also when they share a partition. A
+ * partition's offset is committed up to its lowest unfinished command, so a halted or slow target holds back the
+ * commit of its partition (its later commands come again after a crash, and are recognised in convoy.history) but
+ * not the other targets' commands. Each target's PostgreSQL sessions are kept between steps and reset with
+ * {@code DISCARD ALL} ({@link io.convoy.executor.step.TargetSessions}); {@code application_name} is set per step
+ * as before. {@code metrics_port} serves {@code /metrics} and {@code /health}.
+ *
  * <h2>A failed step stops its plan on that target</h2>
  * After a FAILED step (or a refused one), the later commands of the same plan for the same target are SKIPPED.
  * This is read from convoy.history, so any executor of the group reaches the same decision: a command is
