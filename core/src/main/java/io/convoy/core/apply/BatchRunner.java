@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Runs one batched statement on the work connection (autocommit on entry and on exit): keyset batches, each
  * one transaction holding
  * <pre>
- * SELECT &lt;key&gt; FROM &lt;table&gt; WHERE &lt;key&gt; &gt; :last ORDER BY &lt;key&gt; OFFSET :n-1 LIMIT 1   -- the batch's upper key
+ * SELECT &lt;key&gt;::text AS convoy_key FROM &lt;table&gt; WHERE &lt;key&gt; &gt; :last ORDER BY &lt;key&gt; OFFSET :n-1 LIMIT 1   -- the batch's upper key
  * &lt;template with {{batch}} = (&lt;key&gt; &gt; :last AND &lt;key&gt; &lt;= :upper)&gt;
  * INSERT INTO &lt;schema&gt;.batch_checkpoint ... ON CONFLICT DO UPDATE                 -- last key, keys/rows done
  * COMMIT
@@ -90,7 +90,7 @@ final class BatchRunner {
             String upper;
             long keys;
             boolean last;
-            try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + "::text FROM "
+            try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT (" + key + ")::text AS convoy_key FROM "
                     + d.table() + where + " ORDER BY " + key + " OFFSET " + (chunk - 1) + " LIMIT 1")) {
                 upper = rs.next() ? rs.getString(1) : null;
             }
@@ -98,8 +98,8 @@ final class BatchRunner {
                 keys = chunk;
                 last = false;
             } else {
-                try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT " + key
-                        + "::text FROM " + d.table() + where + " ORDER BY " + key + " DESC LIMIT 1), (SELECT count(*) FROM "
+                try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT (" + key
+                        + ")::text AS convoy_key FROM " + d.table() + where + " ORDER BY " + key + " DESC LIMIT 1), (SELECT count(*) FROM "
                         + d.table() + where + ")")) {
                     rs.next();
                     upper = rs.getString(1);
