@@ -73,7 +73,7 @@ final class BatchOfflineSql {
         sb.append("        v_ms := greatest(1, extract(epoch FROM clock_timestamp() - v_t) * 1000);\n");
         sb.append("        IF v_n >= v_chunk THEN\n");
         sb.append("            v_chunk := least(").append(d.maxRows()).append(", greatest(").append(d.minRows())
-                .append(", round(v_chunk * least(2.0, greatest(0.25, ").append(d.target().toMillis()).append(" / v_ms)))::integer));\n");
+                .append(", round(v_chunk * least(2.0, greatest(0.25, ").append(Math.round(d.target().toMillis() * BatchPacer.AIM)).append(" / v_ms)))::integer));\n");
         sb.append("        END IF;\n");
         sb.append("        RAISE NOTICE 'convoy batch %: % keys, % rows done, last batch % ms, next chunk %', v_batches, v_keys,")
                 .append(" v_rows, round(v_ms::numeric), v_chunk;\n");

@@ -53,6 +53,9 @@ final class BatchRunner {
 
     private record Checkpoint(Optional<String> lastKey, long keys, long rows, int batches, boolean finished) {}
 
+    /** Start of the last batch's data statement (its row locks), set by {@link #batch}. */
+    private Instant lockStart;
+
     /** Runs the statement to its end; SQLException from the database (the open batch rolled back), ConvoyException otherwise. */
     void run(MigrationStep step, int index, int count, BatchDirective.Batched batched) throws SQLException {
         BatchDirective d = batched.directive();
@@ -66,17 +69,18 @@ final class BatchRunner {
             log.info("Resuming batched statement {} of {} after key {} ({} keys, {} rows, {} batches done)", index,
                     step.revision().id(), cp.lastKey().orElse("-"), cp.keys(), cp.rows(), cp.batches());
         }
-        Duration lastBatch = Duration.ZERO;
+        Duration[] last = {Duration.ZERO, Duration.ZERO};
         while (!cp.finished()) {
-            report(step, index, count, status(cp, lastBatch, pacer, runStart, keysAtStart, total, Optional.empty()));
-            waitForLag(step, index, count, d, cp, lastBatch, pacer, runStart, keysAtStart, total);
+            report(step, index, count, status(cp, last, pacer, runStart, keysAtStart, total, Optional.empty()));
+            waitForLag(step, index, count, d, cp, last, pacer, runStart, keysAtStart, total);
             long keysBefore = cp.keys();
             Instant t0 = clock.instant();
             cp = batch(step, index, batched, keyType, cp, pacer.chunk());
-            lastBatch = Duration.between(t0, clock.instant());
-            pacer = pacer.after((int) Math.min(Integer.MAX_VALUE, cp.keys() - keysBefore), lastBatch);
+            Instant t1 = clock.instant();
+            last = new Duration[] {Duration.between(t0, t1), Duration.between(lockStart, t1)};
+            pacer = pacer.after((int) Math.min(Integer.MAX_VALUE, cp.keys() - keysBefore), last[0]);
         }
-        report(step, index, count, status(cp, lastBatch, pacer, runStart, keysAtStart, total, Optional.empty()));
+        report(step, index, count, status(cp, last, pacer, runStart, keysAtStart, total, Optional.empty()));
     }
 
     private Checkpoint batch(MigrationStep step, int index, BatchDirective.Batched batched, String keyType, Checkpoint cp,
@@ -108,6 +112,7 @@ final class BatchRunner {
                 last = true;
             }
             long rows = 0;
+            lockStart = clock.instant();
             if (upper != null) {
                 String sql = batched.expand(lower, "CAST(" + SqlLiterals.literal(upper) + " AS " + keyType + ")");
                 try (Statement st = work.createStatement()) {
@@ -205,7 +210,7 @@ final class BatchRunner {
         }
     }
 
-    private void waitForLag(MigrationStep step, int index, int count, BatchDirective d, Checkpoint cp, Duration lastBatch,
+    private void waitForLag(MigrationStep step, int index, int count, BatchDirective d, Checkpoint cp, Duration[] last,
             BatchPacer pacer, Instant runStart, long keysAtStart, OptionalLong total) throws SQLException {
         if (d.maxLag().isEmpty()) {
             return;
@@ -218,7 +223,7 @@ final class BatchRunner {
             }
             log.info("Batched statement {} of {} waits: replication lag {} ms over max_lag {} ms", index, step.revision().id(),
                     lag.toMillis(), max.toMillis());
-            report(step, index, count, status(cp, lastBatch, pacer, runStart, keysAtStart, total, Optional.of(lag)));
+            report(step, index, count, status(cp, last, pacer, runStart, keysAtStart, total, Optional.of(lag)));
             try {
                 env.sleeper().sleep(env.lagPoll());
             } catch (InterruptedException e) {
@@ -228,7 +233,8 @@ final class BatchRunner {
         }
     }
 
-    private BatchStatus status(Checkpoint cp, Duration lastBatch, BatchPacer pacer, Instant runStart, long keysAtStart,
+    /** @param last the last batch's transaction duration and lock hold */
+    private BatchStatus status(Checkpoint cp, Duration[] last, BatchPacer pacer, Instant runStart, long keysAtStart,
             OptionalLong total, Optional<Duration> lag) {
         double seconds = Duration.between(runStart, clock.instant()).toNanos() / 1e9;
         long keysThisRun = cp.keys() - keysAtStart;
@@ -240,7 +246,7 @@ final class BatchRunner {
             eta = Optional.of(Duration.ofMillis(Math.round(Math.max(0, total.getAsLong() - cp.keys()) / rate * 1000)));
         }
         OptionalLong tot = total.isPresent() ? OptionalLong.of(Math.max(total.getAsLong(), cp.keys())) : total;
-        return new BatchStatus(cp.keys(), cp.rows(), cp.batches(), cp.lastKey(), lastBatch, pacer.chunk(), rate, tot, eta, lag,
+        return new BatchStatus(cp.keys(), cp.rows(), cp.batches(), cp.lastKey(), last[0], last[1], pacer.chunk(), rate, tot, eta, lag,
                 cp.finished());
     }
 

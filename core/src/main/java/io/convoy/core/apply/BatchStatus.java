@@ -12,7 +12,10 @@ import java.util.OptionalLong;
  * @param rowsDone       rows the statement changed (committed), including those of earlier runs
  * @param batches        batches committed, including those of earlier runs
  * @param lastKey        the last key done (the checkpoint), as text; empty before the first batch
- * @param lastBatch      duration of the last batch's transaction (zero before the first of this run)
+ * @param lastBatch      duration of the last batch's transaction, from its key query to its commit (zero before the
+ *                       first batch of this run)
+ * @param lastLockHold   how long the last batch held row locks: from the start of its UPDATE/INSERT/DELETE to the end
+ *                       of its commit (zero before the first batch of this run)
  * @param nextChunk      keys the next batch will take
  * @param rowsPerSecond  keys per second in this run so far (0 before the first batch)
  * @param totalEstimate  keys of the table (planner estimate, or a count when the table was never analysed)
@@ -21,7 +24,7 @@ import java.util.OptionalLong;
  * @param finished       the last batch found no more keys
  */
 public record BatchStatus(long keysDone, long rowsDone, int batches, Optional<String> lastKey, Duration lastBatch,
-        int nextChunk, double rowsPerSecond, OptionalLong totalEstimate, Optional<Duration> eta,
+        Duration lastLockHold, int nextChunk, double rowsPerSecond, OptionalLong totalEstimate, Optional<Duration> eta,
         Optional<Duration> waitingForLag, boolean finished) {
 
     /** {@code 12000 rows done (24 %), 11500 rows/s, ETA 3 s, batch 6 (2000 keys in 180 ms)}: for logs and step events. */

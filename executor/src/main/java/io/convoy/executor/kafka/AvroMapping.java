@@ -56,6 +56,7 @@ public final class AvroMapping {
                 .setTotalEstimate(p.totalEstimate().isPresent() ? p.totalEstimate().getAsLong() : null)
                 .setEtaMs(p.eta().map(java.time.Duration::toMillis).orElse(null))
                 .setLastBatchMs(p.lastBatch().toMillis())
+                .setLastLockHoldMs(p.lastLockHold().toMillis())
                 .setNextChunk(p.nextChunk())
                 .setLagWaitMs(p.waitingForLag().map(java.time.Duration::toMillis).orElse(null))
                 .setFinished(p.finished())

@@ -38,7 +38,7 @@ class BatchProgressEventsTest {
 
     private static BatchStatus status(int batches, boolean finished) {
         return new BatchStatus(batches * 1000L, batches * 990L, batches, Optional.of(String.valueOf(batches * 1000)),
-                Duration.ofMillis(180), 1100, 5400.0, OptionalLong.of(50_000), Optional.of(Duration.ofSeconds(9)),
+                Duration.ofMillis(180), Duration.ofMillis(150), 1100, 5400.0, OptionalLong.of(50_000), Optional.of(Duration.ofSeconds(9)),
                 Optional.empty(), finished);
     }
 
@@ -56,6 +56,7 @@ class BatchProgressEventsTest {
         assertThat(e.getProgress().getEtaMs()).isEqualTo(9000);
         assertThat(e.getProgress().getTotalEstimate()).isEqualTo(50_000);
         assertThat(e.getProgress().getLastBatchMs()).isEqualTo(180);
+        assertThat(e.getProgress().getLastLockHoldMs()).isEqualTo(150);
         assertThat(e.getProgress().getNextChunk()).isEqualTo(1100);
         assertThat(e.getProgress().getLagWaitMs()).isNull();
         assertThat(e.getProgress().getFinished()).isFalse();
