@@ -12,7 +12,7 @@ public record BatchPacer(Duration target, int min, int max, int chunk) {
     static final double MAX_GROWTH = 2.0;
     static final double MAX_SHRINK = 0.25;
     /** The share of target_ms a batch aims at. */
-    public static final double AIM = 0.6;
+    public static final double AIM = 0.5;
 
     public BatchPacer {
         if (min < 1 || max < min || chunk < min || chunk > max || target.isZero() || target.isNegative()) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *   <li>{@code table} (required): the table whose key ranges are walked, optionally schema-qualified;</li>
  *   <li>{@code key} (required): one column of it with a unique, ordered value (the primary key, usually);</li>
  *   <li>{@code target_ms} (default 200): how long one batch's transaction (and so its row locks) should last at
- *       most; the chunk size adapts after every batch toward 60 % of it, leaving room for noise;</li>
+ *       most; the chunk size adapts after every batch toward half of it, leaving room for noise;</li>
  *   <li>{@code min_rows} (default 100), {@code max_rows} (default 100000), {@code start_rows} (default 1000):
  *       bounds and first value of the chunk size (keys per batch);</li>
  *   <li>{@code max_lag} (optional, a duration like {@code 10s}): before each batch the replication lag of the

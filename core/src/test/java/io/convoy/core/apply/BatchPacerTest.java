@@ -10,11 +10,11 @@ class BatchPacerTest {
     private static final Duration TARGET = Duration.ofMillis(200);
 
     @Test
-    void movesTowardSixtyPercentOfTheTargetDuration() {
+    void movesTowardHalfTheTargetDuration() {
         BatchPacer p = new BatchPacer(TARGET, 100, 100_000, 1000);
-        assertThat(p.after(1000, Duration.ofMillis(240)).chunk()).isEqualTo(500);
-        assertThat(p.after(1000, Duration.ofMillis(96)).chunk()).isEqualTo(1250);
-        assertThat(p.after(1000, Duration.ofMillis(120)).chunk()).isEqualTo(1000);
+        assertThat(p.after(1000, Duration.ofMillis(200)).chunk()).isEqualTo(500);
+        assertThat(p.after(1000, Duration.ofMillis(80)).chunk()).isEqualTo(1250);
+        assertThat(p.after(1000, Duration.ofMillis(100)).chunk()).isEqualTo(1000);
     }
 
     @Test
