@@ -18,15 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|all] [--out bench/results.json]}: starts the
+ * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|all] [--out bench/results.json]}: starts the
  * real parts once, runs the chosen benchmarks, prints the figures and writes them as JSON with the environment.
+ * {@code backfill} alone starts only PostgreSQL.
  */
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, all }
+    enum Which { pipeline, rollout, backfill, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout or all (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill or all (default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -50,8 +51,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--revisions", defaultValue = "10", description = "rollout: revisions per database (default: ${DEFAULT-VALUE})")
     int revisions;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "rollout: runs of each configuration (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "3", description = "rollout and backfill: runs of each configuration (default: ${DEFAULT-VALUE})")
     int repeats;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "backfill: rows of the table (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--target-ms", defaultValue = "200", description = "backfill: target_ms of the batches (default: ${DEFAULT-VALUE})")
+    int targetMs;
 
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
@@ -62,9 +69,15 @@ public final class BenchMain implements Callable<Integer> {
                 || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
         }
+        if (rows < 1 || targetMs < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rows and --target-ms must be at least 1");
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("convoy-bench-");
         long t0 = System.nanoTime();
+        if (which == Which.backfill) {
+            return backfillOnly(results, t0);
+        }
         try (Parts parts = Parts.start(); EventWatcher watcher = new EventWatcher(parts)) {
             results.put("environment", environment(parts));
             Map<String, Object> benchmarks = new LinkedHashMap<>();
@@ -73,6 +86,10 @@ public final class BenchMain implements Callable<Integer> {
                 benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
                         new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
                 print("pipeline", benchmarks.get("pipeline"));
+            }
+            if (which == Which.all) {
+                benchmarks.put("backfill", BackfillBenchmark.run(parts.pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
+                print("backfill", benchmarks.get("backfill"));
             }
             if (which != Which.pipeline) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
@@ -90,6 +107,53 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("results written to " + out + "; stopping the parts");
         }
         return 0;
+    }
+
+    /** {@code backfill} alone: only a PostgreSQL server, no broker or registry. */
+    private Integer backfillOnly(Map<String, Object> results, long t0) throws Exception {
+        try (io.convoy.testkit.postgres.PostgresCluster pg = io.convoy.testkit.postgres.PostgresCluster.start()) {
+            Map<String, Object> env = baseEnvironment();
+            try (java.sql.Connection c = pg.connect("postgres"); java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("show server_version")) {
+                rs.next();
+                env.put("postgresql", rs.getString(1) + " (embedded, fsync off, synchronous_commit off)");
+            }
+            results.put("environment", env);
+            Map<String, Object> benchmarks = new LinkedHashMap<>();
+            results.put("benchmarks", benchmarks);
+            benchmarks.put("backfill", BackfillBenchmark.run(pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
+            print("backfill", benchmarks.get("backfill"));
+            results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
+            write(results);
+        }
+        return 0;
+    }
+
+    private void write(Map<String, Object> results) throws java.io.IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
+        System.out.println("results written to " + out);
+    }
+
+    private Map<String, Object> baseEnvironment() {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("date", Instant.now().toString());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("load_average_at_start", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("mode", which.name());
+        config.put("rows", rows);
+        config.put("target_ms", targetMs);
+        config.put("repeats", repeats);
+        env.put("configuration", config);
+        return env;
     }
 
     private Map<String, Object> environment(Parts parts) {
@@ -144,6 +208,13 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("plain JDBC baseline   " + r.get("baseline_plain_jdbc"));
             System.out.println("PostgreSQL sessions opened per step: " + r.get("postgres_sessions_per_step"));
             System.out.println("target (p50 <= 20 ms, p99 <= 100 ms): " + r.get("target"));
+        } else if (name.equals("backfill")) {
+            System.out.println("single UPDATE rows/s (median)   " + r.get("median_single_rows_per_s"));
+            System.out.println("batched rows/s (median)         " + r.get("median_batched_rows_per_s"));
+            System.out.println("ratio batched/single (median)   " + r.get("median_ratio"));
+            System.out.println("longest batch ms (median, max)  " + r.get("median_longest_batch_ms") + ", " + r.get("max_longest_batch_ms"));
+            System.out.println("longest lock hold ms (med, max) " + r.get("median_longest_lock_hold_ms") + ", " + r.get("max_longest_lock_hold_ms"));
+            System.out.println("target: " + r.get("target"));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
             System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));

@@ -65,6 +65,10 @@ public final class ProgressPrinter implements Consumer<MigrationEvent> {
             if (verbose) {
                 line("    statement " + e.index() + "/" + e.count() + " in " + Durations.human(e.duration()));
             }
+        } else if (event instanceof MigrationEvent.BatchProgress e) {
+            if (verbose || e.status().finished() || e.status().waitingForLag().isPresent()) {
+                line("    batched statement " + e.index() + "/" + e.count() + ": " + e.status().describe());
+            }
         } else if (event instanceof StepRetrying e) {
             line("  ↻ " + e.cause().code().name() + " " + e.cause().code().title() + " on attempt " + e.attempt()
                     + ": " + e.cause().getMessage() + " — rolled back, retrying in " + Durations.human(e.backoff()));

@@ -25,6 +25,16 @@ public sealed interface MigrationEvent {
     /** The step was rolled back on lock timeout or deadlock and will be tried again after {@code backoff}. */
     record StepRetrying(MigrationStep step, int attempt, Duration backoff, ConvoyException cause) implements MigrationEvent {}
 
+    /**
+     * A batched statement ({@link io.convoy.core.script.BatchDirective}) stands between two batches: before its
+     * first, after every committed batch, and while it waits for replication lag. No transaction is open here and
+     * the last batch is checkpointed, so a listener may block (a pause: the backfill goes on from the checkpoint
+     * when it returns) or throw (a stop: a later run resumes from the checkpoint).
+     *
+     * @param index 1-based statement index in the step, of {@code count}
+     */
+    record BatchProgress(MigrationStep step, int index, int count, BatchStatus status) implements MigrationEvent {}
+
     /** The step committed, together with its version and history rows. */
     record StepApplied(MigrationStep step, Duration duration, int attempts) implements MigrationEvent {}
 

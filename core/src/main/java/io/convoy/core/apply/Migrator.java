@@ -53,8 +53,16 @@ public final class Migrator {
     private final Consumer<MigrationEvent> listener;
     private final StepActions actions;
     private final VersionTables tables;
+    private final BatchEnvironment batchEnvironment;
 
     public Migrator(ConnectionSource source, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener) {
+        this(source, options, clock, listener, BatchEnvironment.DEFAULT);
+    }
+
+    /** With how batched statements wait for replication lag (tests inject a sleeper that does not sleep). */
+    public Migrator(ConnectionSource source, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener,
+            BatchEnvironment batchEnvironment) {
+        this.batchEnvironment = Objects.requireNonNull(batchEnvironment, "batchEnvironment");
         this.source = Objects.requireNonNull(source, "source");
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -254,7 +262,7 @@ public final class Migrator {
 
         StepRunner runner() throws SQLException {
             return new StepRunner(work, tables, options, clock, listener, new Blockers(lockConnection, sampler),
-                    source.describe());
+                    source.describe(), batchEnvironment);
         }
 
         @Override

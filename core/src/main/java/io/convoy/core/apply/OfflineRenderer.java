@@ -81,6 +81,8 @@ public final class OfflineRenderer {
                             + name + " and run again");
         } else if (action instanceof SqlAction.Migration m) {
             return terminate(m.sql());
+        } else if (action instanceof SqlAction.Batched b) {
+            return BatchOfflineSql.render(b);
         } else if (action instanceof SqlAction.ProgressMark p) {
             return terminate(p.statement().toLiteralSql());
         } else if (action instanceof SqlAction.Bookkeeping b) {

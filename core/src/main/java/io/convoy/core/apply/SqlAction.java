@@ -46,6 +46,14 @@ public sealed interface SqlAction {
     /** Migration statement {@code index} (1-based) of {@code count}, exactly as written in the revision. */
     record Migration(int index, int count, String sql) implements SqlAction {}
 
+    /**
+     * A batched migration statement ({@link io.convoy.core.script.BatchDirective}): online {@link BatchRunner}
+     * runs it in keyset batches; offline it is a {@code DO} block looping over the same batches, each committed
+     * with its checkpoint in {@code checkpointTable}.
+     */
+    record Batched(Migration migration, String revision, String direction, String checksum, String checkpointTable)
+            implements SqlAction {}
+
     /** Non-transactional steps: the first {@code completed} statements are done (resume point). */
     record ProgressMark(int completed, BoundStatement statement) implements SqlAction {}
 

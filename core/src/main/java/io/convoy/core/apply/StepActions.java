@@ -5,6 +5,7 @@ import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.Direction;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
+import io.convoy.core.script.BatchDirective;
 import io.convoy.core.script.Revision;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,11 @@ public final class StepActions {
                 tables.versionUpdate(step.headsBefore(), step.headsAfter()));
         SqlAction.Bookkeeping history = new SqlAction.Bookkeeping("history",
                 List.of(tables.historyInsert(VersionTables.HistoryRow.applied(step, options))));
+        if (r.transactional() && BatchDirective.anyBatched(statements)) {
+            throw new ConvoyException(ErrorCode.MIG010, "revision " + r.id() + " (" + r.source() + ") has a batched statement"
+                    + " (-- convoy:batch:) but is transactional: each batch commits on its own, so the revision must be"
+                    + " '-- convoy:transactional: false'");
+        }
         if (r.transactional()) {
             out.add(new SqlAction.Begin());
             out.add(expect);
@@ -102,6 +108,11 @@ public final class StepActions {
             out.add(history);
             out.add(new SqlAction.Commit());
         } else {
+            boolean batched = BatchDirective.anyBatched(statements);
+            if (batched) {
+                BatchCheckpoints checkpoints = new BatchCheckpoints(options.versionSchema());
+                checkpoints.ddl().forEach(ddl -> out.add(new SqlAction.Setup(ddl)));
+            }
             out.add(expect);
             for (int i = 0; i < n; i++) {
                 String sql = statements.get(i);
@@ -109,13 +120,19 @@ public final class StepActions {
                 if (target.isPresent() && target.get().probe().isPresent()) {
                     out.add(new SqlAction.InvalidIndexGuard(i + 1, target.get()));
                 }
-                out.add(new SqlAction.Migration(i + 1, n, sql));
+                SqlAction.Migration migration = new SqlAction.Migration(i + 1, n, sql);
+                out.add(BatchDirective.decode(sql).isEmpty() ? migration : new SqlAction.Batched(migration, r.id(),
+                        step.direction().verb(), r.checksum(), new BatchCheckpoints(options.versionSchema()).table()));
                 out.add(new SqlAction.ProgressMark(i + 1, tables.progressMark(step, i + 1)));
             }
             out.add(new SqlAction.Begin());
             out.add(version);
             out.add(history);
             out.add(new SqlAction.Bookkeeping("progress", List.of(tables.progressClear(step))));
+            if (batched) {
+                out.add(new SqlAction.Bookkeeping("batch checkpoints",
+                        List.of(new BatchCheckpoints(options.versionSchema()).clear(step))));
+            }
             out.add(new SqlAction.Commit());
         }
         return out;

@@ -4,6 +4,7 @@ import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.error.SqlStates;
 import io.convoy.core.graph.MigrationStep;
+import io.convoy.core.script.BatchDirective;
 import io.convoy.core.util.Secrets;
 import io.github.resilience4j.retry.Retry;
 import java.sql.Connection;
@@ -43,9 +44,16 @@ final class StepRunner {
     private final Consumer<MigrationEvent> listener;
     private final Blockers blockers;
     private final String database;
+    private final BatchEnvironment batchEnvironment;
 
     StepRunner(Connection work, VersionTables tables, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener,
             Blockers blockers, String database) throws SQLException {
+        this(work, tables, options, clock, listener, blockers, database, BatchEnvironment.DEFAULT);
+    }
+
+    StepRunner(Connection work, VersionTables tables, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener,
+            Blockers blockers, String database, BatchEnvironment batchEnvironment) throws SQLException {
+        this.batchEnvironment = batchEnvironment;
         this.work = work;
         this.tables = tables;
         this.options = options;
@@ -203,6 +211,10 @@ final class StepRunner {
             if (m.index() > ctx.resumeAfter()) {
                 migrate(ctx, m);
             }
+        } else if (action instanceof SqlAction.Batched b) {
+            if (b.migration().index() > ctx.resumeAfter()) {
+                migrate(ctx, b.migration());
+            }
         } else if (action instanceof SqlAction.ProgressMark p) {
             if (p.completed() > ctx.resumeAfter()) {
                 bind(ctx, p.statement(), "recording progress");
@@ -255,8 +267,14 @@ final class StepRunner {
         Instant t0 = clock.instant();
         Duration lockTimeout = StepActions.lockTimeout(ctx.step().revision(), options);
         Blockers.Watch watch = blockers.watch(workPid, Blockers.period(lockTimeout));
+        Optional<BatchDirective.Batched> batched = BatchDirective.decode(m.sql());
         try (Statement st = work.createStatement()) {
-            st.execute(m.sql());
+            if (batched.isPresent()) {
+                new BatchRunner(work, new BatchCheckpoints(tables.schema()), clock, batchEnvironment, listener)
+                        .run(ctx.step(), m.index(), m.count(), batched.get());
+            } else {
+                st.execute(m.sql());
+            }
         } catch (SQLException e) {
             List<Blockers.Blocker> seen = watch.lastSeen();
             watch.close();

@@ -18,7 +18,21 @@
  * {@code version(version_num)} one row per head; {@code history} append-only (applied and failed
  * steps, stamps; the latest applied upgrade's checksum is what {@code check} compares; the
  * SQLSTATE of a failure is in {@code sql_state}); {@code progress} completed statements of an
- * unfinished non-transactional step (resume point, deleted when the step finishes).
+ * unfinished non-transactional step (resume point, deleted when the step finishes); {@code batch_checkpoint} the
+ * last key done by each batched statement of an unfinished step (created only when a step has one).
+ *
+ * <h2>Batched statements</h2>
+ * A statement under {@code -- convoy:batch:} ({@link io.convoy.core.script.BatchDirective}, only in
+ * non-transactional revisions) is a {@link io.convoy.core.apply.SqlAction.Batched} action. Online
+ * {@link io.convoy.core.apply.BatchRunner} walks the key in keyset batches, each one transaction holding the batch
+ * and its row in {@code batch_checkpoint} (last key, keys/rows done), so a crash or a stop between batches resumes
+ * after the last committed key and touches every row once; the chunk adapts toward target_ms
+ * ({@link io.convoy.core.apply.BatchPacer}); before every batch a {@link io.convoy.core.apply.MigrationEvent.BatchProgress}
+ * goes to the listener, which may block (a halt: pause) or throw (a stop), and with max_lag the runner waits while
+ * {@code pg_stat_replication} shows more lag ({@link io.convoy.core.apply.BatchEnvironment}: sleeper and probe
+ * injectable). The checkpoint rows go in the step's final transaction. Offline the statement is a top-level
+ * {@code DO} block that loops over the same batches with COMMIT, resumes from the same checkpoint, but checks no
+ * lag and cannot be halted.
  *
  * <h2>Choices</h2>
  * <ul>

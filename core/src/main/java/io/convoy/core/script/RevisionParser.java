@@ -85,6 +85,8 @@ public final class RevisionParser {
         private final Map<HeaderKey<?>, Object> values = new HashMap<>();
         private final Map<String, Integer> lines = new LinkedHashMap<>();
         private final Map<String, List<String>> sections = new HashMap<>();
+        /** {@code -- convoy:batch:} directives per section: line number and directive. */
+        private final Map<String, Map<Integer, BatchDirective>> batches = new HashMap<>();
         private String currentSection;
 
         Parse(String text, Path source) {
@@ -151,6 +153,10 @@ public final class RevisionParser {
                 section(key, rest, lineNo);
                 return;
             }
+            if (key.equals(BatchDirective.NAME)) {
+                batch(rest, lineNo);
+                return;
+            }
             if (key.isEmpty()) {
                 throw error(lineNo, "malformed convoy line: expected " + MARKER + "<key>: <value>, "
                         + MARKER + UPGRADE + " or " + MARKER + DOWNGRADE);
@@ -196,9 +202,35 @@ public final class RevisionParser {
 
         private List<String> statements(String section) {
             String sql = String.join("\n", sections.get(section));
-            return SqlSplitter.statements(sql, String.valueOf(source), lines.get(section) + 1).stream()
-                    .map(SqlStatement::sql)
-                    .toList();
+            List<SqlStatement> split = SqlSplitter.statements(sql, String.valueOf(source), lines.get(section) + 1);
+            Map<Integer, BatchDirective> directives = batches.getOrDefault(section, Map.of());
+            if (directives.isEmpty()) {
+                return split.stream().map(SqlStatement::sql).toList();
+            }
+            return BatchParsing.attach(split, directives, (line, what) -> error(line, what));
+        }
+
+        /** {@code -- convoy:batch: ...} inside a section: the next statement is batched (see {@link BatchDirective}). */
+        private void batch(String rest, int lineNo) {
+            if (currentSection == null) {
+                throw error(lineNo, MARKER + BatchDirective.NAME + ": must stand inside the " + UPGRADE + " or " + DOWNGRADE
+                        + " section, right before the statement it batches");
+            }
+            if (get(HeaderKey.TRANSACTIONAL).orElse(true)) {
+                throw error(lineNo, MARKER + BatchDirective.NAME + ": each batch commits on its own, so the revision must be"
+                        + " non-transactional: add the header " + HeaderKey.TRANSACTIONAL.line("false"));
+            }
+            if (!rest.startsWith(":")) {
+                throw error(lineNo, "malformed batch directive: expected " + MARKER + BatchDirective.NAME
+                        + ": table=<table> key=<column> [target_ms=200] [min_rows=..] [max_rows=..] [start_rows=..] [max_lag=10s]");
+            }
+            try {
+                batches.computeIfAbsent(currentSection, s -> new java.util.TreeMap<>())
+                        .put(lineNo, BatchDirective.parse(rest.substring(1)));
+            } catch (IllegalArgumentException e) {
+                throw error(lineNo, "invalid " + MARKER + BatchDirective.NAME + ": " + e.getMessage());
+            }
+            sections.get(currentSection).add("");
         }
 
         @SuppressWarnings("unchecked")

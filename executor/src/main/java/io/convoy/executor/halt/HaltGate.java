@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * asks the {@link HaltState} whether a halt covers the command's target ({@code all}, {@code cluster:<the target's
  * cluster>}, {@code target:<id>}). When one does:
  * <ul>
- *   <li><b>before the first statement</b> of a step (no transaction open; only the session advisory lock held)
- *       and <b>between the statements of a non-transactional step</b> (each is committed and its progress mark
- *       written): it publishes HALTED, blocks until the halt is lifted, publishes RESUMED and lets the next
+ *   <li><b>before the first statement</b> of a step (no transaction open; only the session advisory lock held),
+ *       <b>between the statements of a non-transactional step</b> (each is committed and its progress mark
+ *       written) and <b>between two batches of a batched statement</b> (each committed with its checkpoint): it publishes HALTED, blocks until the halt is lifted, publishes RESUMED and lets the next
  *       statement start. The step goes on exactly where it stopped;</li>
  *   <li><b>between the statements of a transactional step</b>: waiting there would keep the transaction, and the
  *       locks its DDL took, for as long as the halt lasts (an ACCESS EXCLUSIVE lock held for an hour is an
@@ -106,7 +106,9 @@ public final class HaltGate implements StepGate, AutoCloseable {
             log.info("{}: HALTED {}: {}", c.describe(), where(context), why);
             context.reporter().report(StepUpdate.Status.HALTED, "halted " + where(context) + ": " + why);
         }
-        if (context.interruptible() && context.statement() > 1) {
+        // Interruptible between statements of a non-transactional step only between two batches of a batched
+        // statement: each batch is committed with its checkpoint, so it pauses there like before a first statement.
+        if (context.interruptible() && context.statement() > 1 && c.transactional()) {
             throw new StepInterrupted("halted inside a transactional step (before statement " + context.statement() + " of "
                     + context.statementCount() + "): rolled back, runs again from its start once the halt is lifted");
         }

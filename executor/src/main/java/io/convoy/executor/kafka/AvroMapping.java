@@ -4,6 +4,7 @@ import io.convoy.core.util.Secrets;
 import io.convoy.executor.command.Decoded;
 import io.convoy.executor.step.StepUpdate;
 import io.convoy.executor.step.TargetStatus;
+import io.convoy.schemas.avro.BatchProgress;
 import io.convoy.schemas.avro.DeadLetter;
 import io.convoy.schemas.avro.Direction;
 import io.convoy.schemas.avro.StepEvent;
@@ -40,6 +41,25 @@ public final class AvroMapping {
                 .setOccurredAt(u.occurredAt())
                 .setStepIndex(u.command().stepIndex())
                 .setStepCount(u.command().stepCount())
+                .setProgress(u.progress().map(AvroMapping::progress).orElse(null))
+                .build();
+    }
+
+    private static BatchProgress progress(io.convoy.core.apply.MigrationEvent.BatchProgress event) {
+        io.convoy.core.apply.BatchStatus p = event.status();
+        return BatchProgress.newBuilder()
+                .setStatementIndex(event.index())
+                .setKeysDone(p.keysDone())
+                .setRowsDone(p.rowsDone())
+                .setBatches(p.batches())
+                .setRowsPerSecond(p.rowsPerSecond())
+                .setTotalEstimate(p.totalEstimate().isPresent() ? p.totalEstimate().getAsLong() : null)
+                .setEtaMs(p.eta().map(java.time.Duration::toMillis).orElse(null))
+                .setLastBatchMs(p.lastBatch().toMillis())
+                .setLastLockHoldMs(p.lastLockHold().toMillis())
+                .setNextChunk(p.nextChunk())
+                .setLagWaitMs(p.waitingForLag().map(java.time.Duration::toMillis).orElse(null))
+                .setFinished(p.finished())
                 .build();
     }
 

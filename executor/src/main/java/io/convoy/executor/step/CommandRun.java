@@ -26,6 +26,9 @@ final class CommandRun implements Consumer<MigrationEvent> {
     private int attempt;
     private MigrationEvent.StepApplied applied;
     private MigrationEvent.StepFailed failed;
+    /** How often a batched statement's progress is published at most. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    private Instant lastProgress;
 
     CommandRun(Command command, Consumer<StepUpdate> sink, StepGate gate, Clock clock) {
         this.command = command;
@@ -47,6 +50,8 @@ final class CommandRun implements Consumer<MigrationEvent> {
             if (s.index() < s.count()) {
                 ask(s.index() + 1, command.transactional());
             }
+        } else if (event instanceof MigrationEvent.BatchProgress p) {
+            progress(p, now);
         } else if (event instanceof MigrationEvent.StepRetrying) {
             publish(event, now);
         } else if (event instanceof MigrationEvent.StepApplied a) {
@@ -58,6 +63,22 @@ final class CommandRun implements Consumer<MigrationEvent> {
                     w.waited().toMillis(), w.limit().toMillis());
         } else if (event instanceof MigrationEvent.StepResumed r) {
             log.info("{}: resuming after {} completed statement(s)", command.describe(), r.completedStatements());
+        }
+    }
+
+    /**
+     * Between two batches of a batched statement: publish its progress (at most once per {@link #PROGRESS_EVERY},
+     * and when it finishes), then ask the gate. The last batch is committed with its checkpoint here, so the gate
+     * may pause (halt) or interrupt (the command runs again later and resumes from the checkpoint).
+     */
+    private void progress(MigrationEvent.BatchProgress p, Instant now) {
+        if (lastProgress == null || p.status().finished() || p.status().waitingForLag().isPresent()
+                || !now.isBefore(lastProgress.plus(PROGRESS_EVERY))) {
+            lastProgress = now;
+            sink.accept(StepUpdates.progress(command, attempt, p, sinceStart(now), now));
+        }
+        if (!p.status().finished()) {
+            ask(p.index(), true);
         }
     }
 

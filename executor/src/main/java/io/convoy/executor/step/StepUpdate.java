@@ -1,5 +1,6 @@
 package io.convoy.executor.step;
 
+import io.convoy.core.apply.MigrationEvent;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.util.Secrets;
 import io.convoy.executor.command.Command;
@@ -17,6 +18,7 @@ import java.util.Set;
  * @param attempts  attempts made so far (0 when the step was not attempted: skipped, refused before starting)
  * @param duration  time since the step started, or the recorded duration of an applied step
  * @param heads     the target's heads after this change (unchanged unless APPLIED)
+ * @param progress  where a batched statement stands: set on the RESUMED updates that report a backfill's progress
  */
 public record StepUpdate(
         Command command,
@@ -27,7 +29,8 @@ public record StepUpdate(
         Optional<String> message,
         Optional<Duration> duration,
         Set<String> heads,
-        Instant occurredAt) {
+        Instant occurredAt,
+        Optional<MigrationEvent.BatchProgress> progress) {
 
     /** Mirrors {@link io.convoy.schemas.avro.StepStatus}. */
     public enum Status { STARTED, APPLIED, FAILED, SKIPPED, RETRYING, HALTED, RESUMED }
@@ -41,6 +44,13 @@ public record StepUpdate(
         Objects.requireNonNull(duration, "duration");
         heads = Set.copyOf(heads);
         Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(progress, "progress");
+    }
+
+    /** An update without batch progress (every status change). */
+    public StepUpdate(Command command, Status status, int attempts, Optional<ErrorCode> errorCode, Optional<String> sqlState,
+            Optional<String> message, Optional<Duration> duration, Set<String> heads, Instant occurredAt) {
+        this(command, status, attempts, errorCode, sqlState, message, duration, heads, occurredAt, Optional.empty());
     }
 
     /** The final states of a command: after one of these the command is done (its offset may be committed). */

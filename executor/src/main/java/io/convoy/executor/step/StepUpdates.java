@@ -61,6 +61,13 @@ public final class StepUpdates {
                 Optional.empty(), heads, now);
     }
 
+    /** A batched statement's progress: a RESUMED update ("the step goes on") carrying the progress. */
+    public static StepUpdate progress(Command c, int attempt, MigrationEvent.BatchProgress p, Duration sinceStart, Instant now) {
+        return new StepUpdate(c, StepUpdate.Status.RESUMED, attempt, Optional.empty(), Optional.empty(),
+                Optional.of("batched statement " + p.index() + "/" + p.count() + ": " + p.status().describe()),
+                Optional.of(sinceStart), c.expectedFromHeads(), now, Optional.of(p));
+    }
+
     /** HALTED/RESUMED and other reports of a gate, during an attempt. */
     public static StepUpdate reported(Command c, StepUpdate.Status status, int attempt, String message, Duration sinceStart,
             Instant now) {

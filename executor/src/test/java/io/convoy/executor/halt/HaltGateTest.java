@@ -73,6 +73,27 @@ class HaltGateTest {
     }
 
     @Test
+    void betweenTwoBatchesOfABatchedStatementTheHaltPausesInsteadOfRollingBack() {
+        order(ControlScope.target("orders-eu-1"), ControlAction.HALT);
+        Command t = TestCommands.upgrade();
+        Command batched = new Command(t.commandId(), t.planId(), t.requestId(), t.targetId(), t.stepIndex(), t.stepCount(),
+                t.revision(), t.direction(), t.expectedFromHeads(), t.headsAfter(), List.of("SELECT 1",
+                        "-- convoy:batch: table=t key=id target_ms=200 min_rows=100 max_rows=100000 start_rows=1000\n"
+                                + "UPDATE t SET a = 1 WHERE {{batch}}"), false, t.checksum(), t.lockTimeout(),
+                t.statementTimeout(), t.createdAt());
+        // the executor asks before every batch with the batched statement's index, interruptible (a checkpoint is committed)
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> gate.beforeStatement(at(batched, 2, true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 1);
+        assertThat(reports.get(0)).startsWith(StepUpdate.Status.HALTED + ": halted");
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+
+        order(ControlScope.target("orders-eu-1"), ControlAction.RESUME);
+        await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+        assertThat(waiting).isCompleted();
+        assertThat(reports.get(1)).startsWith(StepUpdate.Status.RESUMED + ": halt lifted");
+    }
+
+    @Test
     void insideATransactionalStepTheHaltRollsBackAndTheRedeliveryWaitsWithoutAnnouncingAgain() {
         order(ControlScope.target("orders-eu-1"), ControlAction.HALT);
         Command c = TestCommands.upgrade();
