@@ -18,16 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|all] [--out bench/results.json]}: starts the
+ * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|halt|all] [--out bench/results.json]}: starts the
  * real parts once, runs the chosen benchmarks, prints the figures and writes them as JSON with the environment.
  * {@code backfill} alone starts only PostgreSQL.
  */
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, backfill, all }
+    enum Which { pipeline, rollout, backfill, halt, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill or all (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt or all (default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -63,11 +63,27 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
 
+    @Option(names = "--trials", defaultValue = "20", description = "halt: halts measured (default: ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--halt-statements", defaultValue = "60", description = "halt: statements of the revision (default: ${DEFAULT-VALUE})")
+    int haltStatements;
+
+    @Option(names = "--halt-statement-ms", defaultValue = "20", description = "halt: sleep of each statement (default: ${DEFAULT-VALUE})")
+    int haltStatementMillis;
+
+    @Option(names = "--halt-after", defaultValue = "10", description = "halt: statements run before the HALT (default: ${DEFAULT-VALUE})")
+    int haltAfter;
+
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
                 || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
+        }
+        if (trials < 1 || haltStatements < 2 || haltStatementMillis < 0 || haltAfter < 1 || haltAfter >= haltStatements) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "halt: trials and halt-after at least 1, halt-after below halt-statements");
         }
         if (rows < 1 || targetMs < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--rows and --target-ms must be at least 1");
@@ -82,7 +98,7 @@ public final class BenchMain implements Callable<Integer> {
             results.put("environment", environment(parts));
             Map<String, Object> benchmarks = new LinkedHashMap<>();
             results.put("benchmarks", benchmarks);
-            if (which != Which.rollout) {
+            if (which == Which.pipeline || which == Which.all) {
                 benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
                         new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
                 print("pipeline", benchmarks.get("pipeline"));
@@ -91,10 +107,15 @@ public final class BenchMain implements Callable<Integer> {
                 benchmarks.put("backfill", BackfillBenchmark.run(parts.pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
                 print("backfill", benchmarks.get("backfill"));
             }
-            if (which != Which.pipeline) {
+            if (which == Which.rollout || which == Which.all) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
                         new RolloutBenchmark.Settings(databases, revisions, repeats, executors, 5), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
+            }
+            if (which == Which.halt || which == Which.all) {
+                benchmarks.put("halt", HaltReactionBenchmark.run(parts, watcher,
+                        new HaltReactionBenchmark.Settings(trials, haltStatements, haltStatementMillis, haltAfter), work.resolve("halt")));
+                print("halt", benchmarks.get("halt"));
             }
             // Written before the parts stop: removing the server's directory (hundreds of databases) takes minutes.
             results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -178,7 +199,11 @@ public final class BenchMain implements Callable<Integer> {
         config.put("revisions", revisions);
         config.put("repeats", repeats);
         config.put("executors", executors);
-        config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10), create_topics false");
+        config.put("trials", trials);
+        config.put("halt_statements", haltStatements);
+        config.put("halt_statement_ms", haltStatementMillis);
+        config.put("halt_after", haltAfter);
+        config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s), create_topics false");
         env.put("configuration", config);
         return env;
     }
@@ -215,6 +240,11 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("longest batch ms (median, max)  " + r.get("median_longest_batch_ms") + ", " + r.get("max_longest_batch_ms"));
             System.out.println("longest lock hold ms (med, max) " + r.get("median_longest_lock_hold_ms") + ", " + r.get("max_longest_lock_hold_ms"));
             System.out.println("target: " + r.get("target"));
+        } else if (name.equals("halt")) {
+            System.out.println("HALT record -> last statement start ms  " + r.get("reaction_ms"));
+            System.out.println("statements started after the HALT       " + r.get("statements_started_after_halt"));
+            System.out.println("trials not applied exactly once         " + r.get("trials_not_applied_exactly_once"));
+            System.out.println("target (p99 <= 500 ms): " + r.get("target"));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
             System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));

@@ -3,6 +3,7 @@ package io.convoy.planner;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.graph.RevisionGraph;
+import io.convoy.core.metrics.MetricsServer;
 import io.convoy.core.script.FileNameTemplate;
 import io.convoy.core.script.ScriptDirectory;
 import io.convoy.core.util.Secrets;
@@ -12,6 +13,7 @@ import io.convoy.planner.fleet.FleetFile;
 import io.convoy.planner.ledger.RequestLedger;
 import io.convoy.planner.ledger.TargetLedger;
 import io.convoy.planner.lint.PlanLinter;
+import io.convoy.planner.metrics.PlannerMetrics;
 import io.convoy.planner.plan.CommandFactory;
 import io.convoy.planner.plan.RequestValidator;
 import io.convoy.planner.plan.TargetPlanner;
@@ -21,7 +23,12 @@ import io.convoy.schemas.TopicAdmin;
 import io.convoy.schemas.Topics;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>The versions directory and the fleet file are read once, when the service is built: a malformed revision
  * (MIG010), a graph that does not resolve (MIG001) or a bad fleet file (MIG020) stops it before it touches Kafka.
  * Restart the planner to pick up new revisions or targets.
+ *
+ * <p>{@code /metrics} (Prometheus: {@link PlannerMetrics}, the Kafka Streams client metrics through Micrometer's
+ * {@link KafkaStreamsMetrics}, JVM memory) and {@code /health} (UP while the streams run or rebalance) are served on
+ * 127.0.0.1 at {@code metrics_port} (0: any free port, -1: off).
  */
 public final class PlannerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerService.class);
@@ -60,7 +71,11 @@ public final class PlannerService implements AutoCloseable {
     private final RevisionGraph graph;
     private final PlanLinter linter;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PlannerMetrics metrics = new PlannerMetrics(meters);
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private MetricsServer metricsServer;
     private boolean closed;
 
     /** Reads the versions directory and the fleet file named by {@code config}; lints nothing yet. */
@@ -123,7 +138,7 @@ public final class PlannerService implements AutoCloseable {
                 new RequestLedger(new RequestValidator(fleet, graph)),
                 new TargetLedger(new TargetPlanner(graph, linter),
                         new CommandFactory(config.lockTimeout(), config.statementTimeout()), config.stateWait()),
-                serdes, settings);
+                serdes, settings, metrics);
         LOG.debug("planner topology:\n{}", topology.describe());
         KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config));
         ks.setUncaughtExceptionHandler(e -> {
@@ -139,7 +154,40 @@ public final class PlannerService implements AutoCloseable {
             }
         });
         streams = ks;
+        new JvmMemoryMetrics().bindTo(meters);
+        streamsMetrics = new KafkaStreamsMetrics(ks);
+        streamsMetrics.bindTo(meters);
+        if (config.metricsPort().isPresent()) {
+            try {
+                metricsServer = MetricsServer.start(config.metricsPort().get(), meters::scrape, this::health);
+            } catch (ConvoyException e) {
+                streamsMetrics.close();
+                throw e;
+            }
+        }
         ks.start();
+    }
+
+    /** UP while the streams run or rebalance (DOWN when created, stopping, stopped or failed). */
+    public MetricsServer.Health health() {
+        KafkaStreams.State s = state();
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("streams", s.name());
+        checks.put("plans in flight", Long.toString(metrics.plansInFlight()));
+        return new MetricsServer.Health(s.isRunningOrRebalancing(), checks);
+    }
+
+    public PlannerMetrics metrics() {
+        return metrics;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    /** The port of /metrics and /health; empty when off or not started. */
+    public synchronized java.util.Optional<Integer> metricsPort() {
+        return metricsServer == null ? java.util.Optional.empty() : java.util.Optional.of(metricsServer.port());
     }
 
     /** Waits until the streams are RUNNING (all tasks assigned and restored); false on timeout. */
@@ -175,11 +223,17 @@ public final class PlannerService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (streams != null) {
             // Leave the group: the tasks move to the other planners (or a restarted one) at once, instead of after
             // the session timeout of a member that is gone.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(CLOSE_TIMEOUT));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
         stopped.countDown();
         LOG.info("planner stopped");

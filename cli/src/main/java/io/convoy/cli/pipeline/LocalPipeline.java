@@ -1,12 +1,17 @@
 package io.convoy.cli.pipeline;
 
+import io.convoy.audit.AuditConfig;
+import io.convoy.audit.AuditSinkService;
 import io.convoy.executor.ExecutorConfig;
 import io.convoy.executor.ExecutorService;
 import io.convoy.executor.step.StepGate;
 import io.convoy.executor.targets.TargetsFile;
+import io.convoy.monitor.MonitorService;
+import io.convoy.monitor.config.MonitorConfig;
 import io.convoy.planner.PlannerService;
 import io.convoy.planner.config.PlannerConfig;
 import io.convoy.testkit.kafka.EmbeddedKafka;
+import io.convoy.testkit.opensearch.EmbeddedOpenSearch;
 import io.convoy.testkit.postgres.PostgresCluster;
 import io.convoy.testkit.registry.EmbeddedRegistry;
 import java.io.IOException;
@@ -20,16 +25,20 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
  * The whole pipeline in one process: a KRaft broker, an Apicurio registry, PostgreSQL primary + standby with one
- * database per target, the planner and executors of one group, wired by hand with the files they read written
- * into {@code workDir} (fleet.yaml, targets.yaml). Used by {@code convoy local} and by the end-to-end tests.
+ * database per target, the planner and executors of one group, the monitor over the primary and its standby and the
+ * audit sink, wired by hand with the files they read written into {@code workDir} (fleet.yaml, targets.yaml,
+ * clusters.yaml; the audit NDJSON files go to {@code audit/}). Used by {@code convoy local} and by the end-to-end tests.
  */
 public final class LocalPipeline implements AutoCloseable {
     public static final String GROUP = "convoy-local-executors";
+    /** The id of the one PostgreSQL cluster, in the fleet file, the targets file, clusters.yaml and control scopes. */
+    public static final String CLUSTER = "local";
 
     private final Path workDir;
     private final Path versions;
@@ -39,9 +48,15 @@ public final class LocalPipeline implements AutoCloseable {
     private final PostgresCluster cluster;
     private final Path fleetFile;
     private final Path targetsFile;
+    private final Path clustersFile;
+    private final Path auditDirectory;
     private final Map<String, Duration> startup = new java.util.LinkedHashMap<>();
     private PlannerService planner;
     private final List<ExecutorService> executors = new ArrayList<>();
+    private MonitorService monitor;
+    private AuditSinkService audit;
+    private AuditConfig auditConfig;
+    private EmbeddedOpenSearch search;
 
     private LocalPipeline(Path workDir, Path versions, List<String> targets, EmbeddedKafka kafka, EmbeddedRegistry registry,
             PostgresCluster cluster) {
@@ -53,6 +68,8 @@ public final class LocalPipeline implements AutoCloseable {
         this.cluster = cluster;
         this.fleetFile = workDir.resolve("fleet.yaml");
         this.targetsFile = workDir.resolve("targets.yaml");
+        this.clustersFile = workDir.resolve("clusters.yaml");
+        this.auditDirectory = workDir.resolve("audit");
     }
 
     /**
@@ -97,21 +114,28 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void writeFiles() {
-        StringBuilder fleet = new StringBuilder("clusters:\n  - id: local\n");
+        StringBuilder fleet = new StringBuilder("clusters:\n  - id: " + CLUSTER + "\n");
         if (cluster.hasStandby()) {
             fleet.append("    standbys: [").append(PostgresCluster.STANDBY_NAME).append("]\n");
         }
         fleet.append("targets:\n");
         StringBuilder tf = new StringBuilder("targets:\n");
         for (String t : targets) {
-            fleet.append("  - id: ").append(t).append("\n    cluster: local\n    labels: {env: dev, region: ")
+            fleet.append("  - id: ").append(t).append("\n    cluster: " + CLUSTER + "\n    labels: {env: dev, region: ")
                     .append(t.substring(t.lastIndexOf('_') + 1)).append("}\n");
             tf.append("  ").append(t).append(":\n    url: ").append(cluster.jdbcUrl(t)).append("\n    user: ")
-                    .append(PostgresCluster.USER).append('\n');
+                    .append(PostgresCluster.USER).append("\n    cluster: " + CLUSTER + "\n");
+        }
+        StringBuilder clusters = new StringBuilder("clusters:\n  - id: " + CLUSTER + "\n    primary: ")
+                .append(cluster.jdbcUrl("postgres")).append("\n    user: ").append(PostgresCluster.USER).append('\n');
+        if (cluster.hasStandby()) {
+            clusters.append("    standbys:\n      - name: ").append(PostgresCluster.STANDBY_NAME).append("\n        slot: ")
+                    .append(PostgresCluster.SLOT).append('\n');
         }
         try {
             Files.writeString(fleetFile, fleet);
             Files.writeString(targetsFile, tf);
+            Files.writeString(clustersFile, clusters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,7 +149,8 @@ public final class LocalPipeline implements AutoCloseable {
                 .with(PlannerConfig.Key.FLEET_FILE, fleetFile.toString())
                 .with(PlannerConfig.Key.STATE_DIR, workDir.resolve("planner-state").toString())
                 .with(PlannerConfig.Key.STATE_CHECK_INTERVAL, "200ms")
-                .with(PlannerConfig.Key.STATE_WAIT, "60s");
+                .with(PlannerConfig.Key.STATE_WAIT, "60s")
+                .with(PlannerConfig.Key.METRICS_PORT, "0");
     }
 
     /** Starts the planner and waits until its streams run. */
@@ -164,6 +189,89 @@ public final class LocalPipeline implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The monitor's settings for this pipeline, written to monitor.yaml in the work directory and read back (so that
+     * they are checked together): clusters.yaml, metrics on any free port, the default thresholds, then
+     * {@code overrides} (tests lower the thresholds).
+     */
+    public MonitorConfig monitorConfig(Map<MonitorConfig.Key, String> overrides) {
+        Map<MonitorConfig.Key, String> values = new EnumMap<>(MonitorConfig.Key.class);
+        values.put(MonitorConfig.Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        values.put(MonitorConfig.Key.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
+        values.put(MonitorConfig.Key.CLUSTERS_FILE, clustersFile.toString());
+        values.put(MonitorConfig.Key.STATE_DIR, workDir.resolve("monitor-state").toString());
+        values.put(MonitorConfig.Key.MONITOR_ID, "convoy-local-monitor");
+        values.put(MonitorConfig.Key.APPLICATION_ID, "convoy-local-monitor");
+        values.put(MonitorConfig.Key.METRICS_PORT, "0");
+        values.putAll(overrides);
+        StringBuilder yaml = new StringBuilder("# written by convoy local\n");
+        values.forEach((k, v) -> yaml.append(k.key()).append(": '").append(v.replace("'", "''")).append("'\n"));
+        Path file = workDir.resolve("monitor.yaml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return MonitorConfig.load(workDir, Optional.of(file), Map.of());
+    }
+
+    /** Starts the monitor over the primary and its standby (clusters.yaml). */
+    public synchronized MonitorService startMonitor(Map<MonitorConfig.Key, String> overrides) {
+        long t0 = System.nanoTime();
+        MonitorService m = new MonitorService(monitorConfig(overrides));
+        monitor = m;
+        m.start();
+        startup.put("monitor", Duration.ofNanos(System.nanoTime() - t0));
+        return m;
+    }
+
+    /**
+     * Starts the audit sink over every topic: NDJSON files in {@link #auditDirectory()}, and into the data stream of
+     * {@code searchUrl} when given.
+     */
+    public synchronized AuditSinkService startAuditSink(Optional<String> searchUrl) {
+        long t0 = System.nanoTime();
+        Map<String, String> values = new java.util.HashMap<>();
+        values.put(AuditConfig.Key.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        values.put(AuditConfig.Key.SCHEMA_REGISTRY_URL.key(), registry.ccompatUrl());
+        values.put(AuditConfig.Key.DIRECTORY.key(), auditDirectory.toString());
+        values.put(AuditConfig.Key.GROUP_ID.key(), "convoy-local-audit");
+        values.put(AuditConfig.Key.SEARCH_URL.key(), searchUrl.orElse(""));
+        auditConfig = AuditConfig.from(values, Map.of());
+        AuditSinkService a = new AuditSinkService(auditConfig, Clock.systemUTC());
+        audit = a;
+        a.start();
+        startup.put("audit sink", Duration.ofNanos(System.nanoTime() - t0));
+        return a;
+    }
+
+    /** Starts an in-JVM OpenSearch node for the audit sink's data stream (~350 MB; its start-up time is recorded). */
+    public EmbeddedOpenSearch startSearch() {
+        EmbeddedOpenSearch s = EmbeddedOpenSearch.start(); // not under the lock: the other services start meanwhile
+        synchronized (this) {
+            search = s;
+            startup.put("opensearch", s.startupTime());
+        }
+        return s;
+    }
+
+    public synchronized Optional<EmbeddedOpenSearch> search() { return Optional.ofNullable(search); }
+
+    public synchronized Optional<PlannerService> planner() { return Optional.ofNullable(planner); }
+
+    public synchronized Optional<MonitorService> monitor() { return Optional.ofNullable(monitor); }
+
+    public synchronized Optional<AuditSinkService> auditSink() { return Optional.ofNullable(audit); }
+
+    public Path clustersFile() { return clustersFile; }
+
+    public Path auditDirectory() { return auditDirectory; }
+
+    /** The audit data stream, when the sink indexes into a search cluster. */
+    public synchronized Optional<String> auditDataStream() {
+        return auditConfig == null || auditConfig.searchUrl().isEmpty() ? Optional.empty() : Optional.of(auditConfig.dataStream());
+    }
+
     public String bootstrapServers() { return kafka.bootstrapServers(); }
 
     public String registryUrl() { return registry.ccompatUrl(); }
@@ -192,7 +300,7 @@ public final class LocalPipeline implements AutoCloseable {
     @Override
     public synchronized void close() {
         executors.parallelStream().forEach(ExecutorService::close);
-        Stream.<AutoCloseable>of(planner, registry, kafka, cluster).filter(java.util.Objects::nonNull).forEach(c -> {
+        Stream.<AutoCloseable>of(planner, monitor, audit, search, registry, kafka, cluster).filter(java.util.Objects::nonNull).forEach(c -> {
             try {
                 c.close();
             } catch (Exception e) {

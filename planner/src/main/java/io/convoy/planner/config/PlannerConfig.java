@@ -55,7 +55,8 @@ public final class PlannerConfig {
         STATE_CHECK_INTERVAL("state_check_interval", Type.DURATION, "1s", "how often targets waiting for their state are checked against state_wait"),
         LOCK_TIMEOUT("lock_timeout", Type.DURATION, "2s", "lock_timeout of commands whose revision sets none"),
         STATEMENT_TIMEOUT("statement_timeout", Type.OPTIONAL_DURATION, "off", "statement_timeout of commands whose revision sets none; off = no limit"),
-        REQUEST_RETENTION("request_retention", Type.DURATION, "30d", "how long a finished request is remembered, so that its id is still recognised as a duplicate");
+        REQUEST_RETENTION("request_retention", Type.DURATION, "30d", "how long a finished request is remembered, so that its id is still recognised as a duplicate"),
+        METRICS_PORT("metrics_port", Type.PORT, "9465", "port of /metrics (Prometheus) and /health on 127.0.0.1; 0 = any free port, -1 = off");
 
         private final String key;
         private final Type type;
@@ -95,7 +96,8 @@ public final class PlannerConfig {
         DURATION("a duration such as 500ms, 2s, 1min, 30d"),
         OPTIONAL_DURATION("a duration such as 500ms, 2s, 1min, or off"),
         POSITIVE_INT("a whole number of at least 1"),
-        REPLICATION("-1 or a whole number of at least 1");
+        REPLICATION("-1 or a whole number of at least 1"),
+        PORT("a port from 0 to 65535, or -1 for off");
 
         private final String expected;
 
@@ -210,6 +212,12 @@ public final class PlannerConfig {
     public Optional<Duration> statementTimeout() { return (Optional<Duration>) value(Key.STATEMENT_TIMEOUT); }
 
     public Duration requestRetention() { return (Duration) value(Key.REQUEST_RETENTION); }
+
+    /** The port of /metrics and /health (0: any free port); empty when off (-1). */
+    public Optional<Integer> metricsPort() {
+        int port = (Integer) value(Key.METRICS_PORT);
+        return port < 0 ? Optional.empty() : Optional.of(port);
+    }
 
     /** A value as it may be shown: URLs with their password masked. */
     public static String display(Setting s) {
@@ -365,6 +373,18 @@ public final class PlannerConfig {
                     throw bad(key, raw, source, null);
                 }
                 if (n < 1 && !(key.type() == Type.REPLICATION && n == -1)) {
+                    throw bad(key, raw, source, null);
+                }
+                return n;
+            }
+            case PORT -> {
+                int n;
+                try {
+                    n = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw bad(key, raw, source, null);
+                }
+                if (n < -1 || n > 65535) {
                     throw bad(key, raw, source, null);
                 }
                 return n;

@@ -7,6 +7,8 @@ import io.convoy.planner.ledger.TargetOutcome;
 import io.convoy.planner.ledger.TargetTrack;
 import io.convoy.planner.plan.PlanOrder;
 import io.convoy.schemas.Topics;
+import io.convoy.schemas.avro.MigrationCommand;
+import io.convoy.schemas.avro.PlanEvent;
 import io.convoy.schemas.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +88,23 @@ public final class PlannerTopology {
     private PlannerTopology() {}
 
     public static Topology build(RequestLedger requests, TargetLedger targets, SerdeConfig serdes, Settings settings) {
+        return build(requests, targets, serdes, settings, Observer.NONE);
+    }
+
+    /**
+     * Told what the planner publishes, for its metrics. Called on the stream threads as records are forwarded to the
+     * sinks: under exactly-once a record may be forwarded again after a task is retried, so counts are close, not exact.
+     */
+    public interface Observer {
+        Observer NONE = new Observer() {};
+
+        default void planEvent(PlanEvent event) {}
+
+        default void command(MigrationCommand command) {}
+    }
+
+    public static Topology build(RequestLedger requests, TargetLedger targets, SerdeConfig serdes, Settings settings,
+                                 Observer observer) {
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUESTS_STORE),
                 Serdes.String(), new JsonSerde<>(RequestTrack.class)).withCachingDisabled());
@@ -118,6 +137,7 @@ public final class PlannerTopology {
                 .merge(fromSteps, Named.as("target-side"));
 
         only(targetSide, Emit.Command.class, Emit.Command::value, "target-commands")
+                .peek((k, v) -> observer.command(v), Named.as("observe-commands"))
                 .to(Topics.COMMANDS.name(), Produced.with(Serdes.String(), Topics.COMMANDS.valueSerde(serdes))
                         .withName("commands"));
 
@@ -131,6 +151,7 @@ public final class PlannerTopology {
                 Named.as("request-outcomes"), REQUESTS_STORE);
 
         only(intake.merge(fromOutcomes, Named.as("request-side")), Emit.Event.class, Emit.Event::value, "events")
+                .peek((k, v) -> observer.planEvent(v), Named.as("observe-plan-events"))
                 .to(Topics.PLAN_EVENTS.name(), Produced.with(Serdes.String(), Topics.PLAN_EVENTS.valueSerde(serdes))
                         .withName("plan-events"));
         // One dead-letter sink per side: a node shared by both would fuse them into one sub-topology.

@@ -87,6 +87,17 @@ class PlannerConfigTest {
     }
 
     @Test
+    void theMetricsPortIsAPortOrMinusOneForOff() {
+        assertThat(PlannerConfig.defaults(dir).metricsPort()).contains(9465);
+        assertThat(PlannerConfig.defaults(dir).with(PlannerConfig.Key.METRICS_PORT, "0").metricsPort()).contains(0);
+        assertThat(PlannerConfig.load(dir, Optional.empty(), Map.of("CONVOY_PLANNER_METRICS_PORT", "-1")).metricsPort()).isEmpty();
+        assertThatThrownBy(() -> PlannerConfig.load(dir, Optional.empty(), Map.of("CONVOY_PLANNER_METRICS_PORT", "70000")))
+                .isInstanceOf(ConvoyException.class)
+                .hasMessage("invalid value '70000' for metrics_port (from env CONVOY_PLANNER_METRICS_PORT):"
+                        + " expected a port from 0 to 65535, or -1 for off");
+    }
+
+    @Test
     void registryPasswordsAreNeverShown() {
         PlannerConfig config = PlannerConfig.defaults(dir)
                 .with(PlannerConfig.Key.SCHEMA_REGISTRY_URL, "https://svc:s3cret@registry.example/apis/ccompat/v7");

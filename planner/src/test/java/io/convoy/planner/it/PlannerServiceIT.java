@@ -82,7 +82,8 @@ class PlannerServiceIT {
                 .with(PlannerConfig.Key.APPLICATION_ID, "planner-it")
                 .with(PlannerConfig.Key.STATE_DIR, work.resolve("state").toString())
                 .with(PlannerConfig.Key.STATE_WAIT, "3s")
-                .with(PlannerConfig.Key.STATE_CHECK_INTERVAL, "200ms");
+                .with(PlannerConfig.Key.STATE_CHECK_INTERVAL, "200ms")
+                .with(PlannerConfig.Key.METRICS_PORT, "0");
         long t0 = System.nanoTime();
         planner = new PlannerService(config);
         planner.start();
@@ -155,6 +156,37 @@ class PlannerServiceIT {
                 assertThat(s.getSql()).isEqualTo("CREATE INDEX CONCURRENTLY accounts_email ON accounts (email)"));
         assertThat(c3.getChecksum()).isEqualTo(planner.graph().get("c3").checksum());
         assertThat(c3.getCommandId()).isEqualTo(CommandFactory.planId("three-1") + "/t03/0");
+    }
+
+    @Test
+    void metricsAndHealthAreServedOverHttpWithRequestCountsAndKafkaStreamsMetrics() throws Exception {
+        publishState("t20");
+        send(request("metrics-1", "a1", Direction.UPGRADE, false, "t20"));
+        send(request("metrics-rejected", "a1", Direction.UPGRADE, false, "t20", "t98"));
+        awaitEvent("metrics-1", null, PlanStatus.ACCEPTED);
+        awaitEvent("metrics-rejected", null, PlanStatus.REJECTED);
+        int port = planner.metricsPort().orElseThrow();
+        assertThat(port).isPositive();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+            assertThat(metrics.body())
+                    .containsPattern("convoy_planner_requests_total\\{outcome=\"accepted\"} [1-9]")
+                    .containsPattern("convoy_planner_requests_total\\{outcome=\"rejected\"} [1-9]")
+                    .containsPattern("convoy_planner_commands_total [1-9]")
+                    .contains("convoy_planner_plans_in_flight")
+                    .contains("kafka_stream_thread_")
+                    .contains("jvm_memory_used_bytes");
+        });
+        java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/health")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"streams\":\"RUNNING\"");
     }
 
     @Test
