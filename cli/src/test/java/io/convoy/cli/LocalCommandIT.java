@@ -27,6 +27,7 @@ class LocalCommandIT {
                 .contains("registry  http://127.0.0.1:").contains("primary   127.0.0.1:").contains("standby   127.0.0.1:")
                 .contains("All 3 targets at head")
                 .containsPattern("planner metrics/health +http://127\\.0\\.0\\.1:\\d+/metrics  http://127\\.0\\.0\\.1:\\d+/health")
+                .containsPattern("executor local-1 metrics/health +http://127\\.0\\.0\\.1:\\d+/metrics  http://127\\.0\\.0\\.1:\\d+/health")
                 .containsPattern("monitor metrics/health +http://127\\.0\\.0\\.1:\\d+/metrics  http://127\\.0\\.0\\.1:\\d+/health")
                 .contains("monitor clusters file").contains("audit NDJSON files")
                 .contains("audit index              off (--search");
@@ -40,6 +41,7 @@ class LocalCommandIT {
         assertThat(json.at("/targets/0/url").asText()).startsWith("jdbc:postgresql://127.0.0.1:");
         assertThat(json.at("/services/planner/metrics").asText()).matches("http://127\\.0\\.0\\.1:\\d+/metrics");
         assertThat(json.at("/services/planner/health").asText()).matches("http://127\\.0\\.0\\.1:\\d+/health");
+        assertThat(json.at("/services/executors/endpoints/local-1/health").asText()).matches("http://127\\.0\\.0\\.1:\\d+/health");
         assertThat(json.at("/services/monitor/metrics").asText()).matches("http://127\\.0\\.0\\.1:\\d+/metrics");
         assertThat(json.at("/services/executors/ids")).hasSize(2);
         assertThat(json.at("/files/clusters").asText()).endsWith("clusters.yaml");

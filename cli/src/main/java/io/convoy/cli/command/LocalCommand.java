@@ -180,10 +180,15 @@ public final class LocalCommand extends AbstractCommand {
         }
     }
 
+    private static final String EXECUTOR_PREFIX = "executor ";
+
     /** The services serving /metrics and /health, by name, with their ports. */
     private static Map<String, Integer> metricsPorts(LocalPipeline p) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         p.planner().flatMap(io.convoy.planner.PlannerService::metricsPort).ifPresent(port -> ports.put("planner", port));
+        for (io.convoy.executor.ExecutorService e : p.executors()) {
+            e.metricsPort().ifPresent(port -> ports.put(EXECUTOR_PREFIX + e.executorId(), port));
+        }
         p.monitor().flatMap(io.convoy.monitor.MonitorService::metricsPort).ifPresent(port -> ports.put("monitor", port));
         return ports;
     }
@@ -246,10 +251,18 @@ public final class LocalCommand extends AbstractCommand {
         files.put("work", p.workDir().toString());
         doc.put("files", files);
         Map<String, Object> services = new LinkedHashMap<>();
-        metricsPorts(p).forEach((name, port) -> services.put(name, Map.of(
-                "metrics", "http://127.0.0.1:" + port + "/metrics", "health", "http://127.0.0.1:" + port + "/health")));
+        Map<String, Object> executorEndpoints = new LinkedHashMap<>();
+        metricsPorts(p).forEach((name, port) -> {
+            Map<String, String> endpoints = Map.of("metrics", "http://127.0.0.1:" + port + "/metrics",
+                    "health", "http://127.0.0.1:" + port + "/health");
+            if (name.startsWith(EXECUTOR_PREFIX)) {
+                executorEndpoints.put(name.substring(EXECUTOR_PREFIX.length()), endpoints);
+            } else {
+                services.put(name, endpoints);
+            }
+        });
         List<String> executorIds = p.executors().stream().map(io.convoy.executor.ExecutorService::executorId).toList();
-        services.put("executors", Map.of("group", LocalPipeline.GROUP, "ids", executorIds));
+        services.put("executors", Map.of("group", LocalPipeline.GROUP, "ids", executorIds, "endpoints", executorEndpoints));
         doc.put("services", services);
         Map<String, Object> audit = new LinkedHashMap<>();
         audit.put("directory", p.auditDirectory().toString());

@@ -176,6 +176,7 @@ public final class LocalPipeline implements AutoCloseable {
         v.put(ExecutorConfig.Key.RETRY_INITIAL_BACKOFF, "200ms");
         v.put(ExecutorConfig.Key.RETRY_MAX_BACKOFF, "2s");
         v.put(ExecutorConfig.Key.REGISTRY_RETRY_BACKOFF, "500ms");
+        v.put(ExecutorConfig.Key.METRICS_PORT, "0");
         return ExecutorConfig.of(v, "convoy local", workDir);
     }
 
