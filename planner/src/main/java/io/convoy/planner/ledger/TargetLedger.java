@@ -159,15 +159,15 @@ public final class TargetLedger {
                     + ": internal error while planning: " + e);
         }
         if (decision instanceof PlanDecision.Accepted a) {
-            accept(acc, order, a.plan(), nowMs);
+            accept(acc, order, a.plan(), a.approvalNote(), nowMs);
         } else if (decision instanceof PlanDecision.Rejected r) {
             acc.outcomes.add(new TargetOutcome.Rejected(order.requestId(), order.planId(), order.targetId(),
                     r.code().name(), r.reason()));
         }
     }
 
-    private void accept(Acc acc, PlanOrder order, Plan plan, long nowMs) {
-        String summary = TargetPlanner.describe(plan);
+    private void accept(Acc acc, PlanOrder order, Plan plan, String approvalNote, long nowMs) {
+        String summary = TargetPlanner.describe(plan) + approvalNote;
         int n = plan.steps().size();
         if (order.dryRun()) {
             acc.outcomes.add(new TargetOutcome.Planned(order.requestId(), order.planId(), order.targetId(), n,
