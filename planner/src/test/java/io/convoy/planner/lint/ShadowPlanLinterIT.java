@@ -16,6 +16,8 @@ import io.convoy.planner.plan.CommandFactory;
 import io.convoy.planner.plan.PlanOrder;
 import io.convoy.planner.plan.TargetCommand;
 import io.convoy.planner.plan.TargetPlanner;
+import io.convoy.planner.stream.AvroCodec;
+import io.convoy.schemas.avro.MigrationCommand;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +102,12 @@ class ShadowPlanLinterIT {
 
         TargetLedger.Result approved = order(ledger, "r2", "t01", List.of("CV002"));
         assertThat(approved.commands()).extracting(TargetCommand::revision).containsExactly("b2");
+        MigrationCommand avro = AvroCodec.command(approved.commands().get(0));
+        assertThat(avro.getApprovedFindings()).singleElement().satisfies(n -> {
+            assertThat(n.getRule()).isEqualTo("CV002");
+            assertThat(n.getErrorCode()).isEqualTo("MIG007");
+            assertThat(n.getMessage()).contains("public.accounts");
+        });
         assertThat(approved.outcomes()).singleElement().isInstanceOfSatisfying(TargetOutcome.Planned.class, p ->
                 assertThat(p.summary()).startsWith("upgrade b2; approved lint findings: CV002 on b2 (")
                         .contains("CREATE INDEX without CONCURRENTLY"));
