@@ -31,7 +31,9 @@ public enum Rule {
     CV011(Severity.INFO, true, "ACCESS EXCLUSIVE lock on an existing table (no rewrite)",
             "keep it brief: a short lock_timeout with retries (Convoy's default) avoids queueing every reader"),
     CV012(Severity.WARNING, false, "UPDATE or DELETE of a whole existing table in one statement",
-            "use a batched step (-- convoy:batch:) so that each batch is a short transaction");
+            "use a batched step (-- convoy:batch:) so that each batch is a short transaction"),
+    CV013(Severity.INFO, true, "generated rows conflict with the revision: measured on emptied tables",
+            "nothing to do, unless real data could break the same constraint: check it before applying");
 
     private final Severity severity;
     private final boolean measured;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The rules read from the statement text, for what the shadow cannot show: CV008 (CONCURRENTLY in a
- * transactional revision: it would only fail), CV009 (no downgrade), CV012 (a whole-table UPDATE/DELETE: the
+ * transactional revision: it would only fail), CV009 (no downgrade, for a revision that does something), CV012 (a whole-table UPDATE/DELETE: the
  * shadow's few rows make it look cheap).
  */
 public final class StaticRules {
@@ -50,7 +50,7 @@ public final class StaticRules {
                 }
             }
         }
-        if (!revision.hasDowngrade() || revision.downgrade().isEmpty()) {
+        if (!up.isEmpty() && (!revision.hasDowngrade() || revision.downgrade().isEmpty())) {
             out.add(Finding.of(Rule.CV009, revision.id(), 0, "", null, null,
                     revision.hasDowngrade() ? "the -- convoy:downgrade section is empty" : "no -- convoy:downgrade section"));
         }
