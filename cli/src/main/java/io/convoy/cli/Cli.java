@@ -10,6 +10,7 @@ import io.convoy.cli.command.HaltCommands;
 import io.convoy.cli.command.HeadsCommand;
 import io.convoy.cli.command.HistoryCommand;
 import io.convoy.cli.command.InitCommand;
+import io.convoy.cli.command.LintCommand;
 import io.convoy.cli.command.LocalCommand;
 import io.convoy.cli.command.MergeCommand;
 import io.convoy.cli.command.RevisionCommand;
@@ -19,6 +20,7 @@ import io.convoy.cli.command.StatusCommand;
 import io.convoy.cli.command.SubmitCommand;
 import io.convoy.cli.command.WatchCommand;
 import io.convoy.cli.command.UpgradeCommand;
+import io.convoy.cli.command.VerifyRollbackCommand;
 import io.convoy.core.config.ConfigKey;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -67,6 +69,8 @@ public final class Cli {
                 .addSubcommand(new BranchesCommand())
                 .addSubcommand(new ShowCommand())
                 .addSubcommand(new CheckCommand())
+                .addSubcommand(new LintCommand())
+                .addSubcommand(new VerifyRollbackCommand())
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new LocalCommand())
                 .addSubcommand(new SubmitCommand())

@@ -14,6 +14,11 @@ import io.convoy.planner.ledger.RequestLedger;
 import io.convoy.planner.ledger.TargetLedger;
 import io.convoy.planner.lint.PlanLinter;
 import io.convoy.planner.metrics.PlannerMetrics;
+import io.convoy.planner.lint.ShadowPlanLinter;
+import io.convoy.core.apply.ApplyOptions;
+import io.convoy.core.shadow.ShadowDatabase;
+import java.time.Clock;
+import java.util.Set;
 import io.convoy.planner.plan.CommandFactory;
 import io.convoy.planner.plan.RequestValidator;
 import io.convoy.planner.plan.TargetPlanner;
@@ -77,10 +82,33 @@ public final class PlannerService implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
     private boolean closed;
+    private boolean ownsLinter;
 
-    /** Reads the versions directory and the fleet file named by {@code config}; lints nothing yet. */
+    /**
+     * Reads the versions directory and the fleet file named by {@code config}; lints as {@code lint} and
+     * {@code verify_rollback_envs} say (see {@link #linter}).
+     */
     public PlannerService(PlannerConfig config) {
-        this(config, FleetFile.load(config.fleetFile()), loadGraph(config), PlanLinter.NONE);
+        this(config, FleetFile.load(config.fleetFile()), loadGraph(config));
+    }
+
+    private PlannerService(PlannerConfig config, Fleet fleet, RevisionGraph graph) {
+        this(config, fleet, graph, linter(config, fleet, graph));
+        ownsLinter = true;
+    }
+
+    /**
+     * The linter {@code config} asks for: {@link PlanLinter#NONE} when {@code lint} is false and
+     * {@code verify_rollback_envs} is empty, else a {@link ShadowPlanLinter} (its shadow PostgreSQL starts on the
+     * first plan that needs it) reading each target's {@code env} label from {@code fleet}.
+     */
+    public static PlanLinter linter(PlannerConfig config, Fleet fleet, RevisionGraph graph) {
+        if (!config.lint() && config.verifyRollbackEnvs().isEmpty()) {
+            return PlanLinter.NONE;
+        }
+        return new ShadowPlanLinter(graph, ShadowDatabase::start, ApplyOptions.defaults(), Clock.systemUTC(),
+                config.lintRows(), config.lint(), id -> fleet.target(id).map(t -> t.labels().get("env")),
+                Set.copyOf(config.verifyRollbackEnvs()));
     }
 
     public PlannerService(PlannerConfig config, Fleet fleet, RevisionGraph graph, PlanLinter linter) {
@@ -234,6 +262,9 @@ public final class PlannerService implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (ownsLinter && linter instanceof ShadowPlanLinter shadowLinter) {
+            shadowLinter.close();
         }
         stopped.countDown();
         LOG.info("planner stopped");

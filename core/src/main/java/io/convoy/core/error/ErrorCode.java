@@ -11,6 +11,8 @@ public enum ErrorCode {
     MIG004("version mismatch", "target not at the expected revision, or an applied script changed or vanished", "verify migration history", 14),
     MIG005("not at head", "the database is behind the head of the revision graph", "run convoy upgrade head", 15),
     MIG006("schema differs from models", "the schema the revisions build differs from the desired schema files", "run convoy revision --autogenerate -m <message> and review the revision", 16),
+    MIG007("lint findings", "lint found error-level findings (table rewrites, full scans under strong locks, destructive changes) that are not approved", "apply the safe rewrite shown with each finding, or approve its rule id in the request's approvals", 17),
+    MIG008("rollback not verified", "a downgrade does not restore the schema its upgrade started from, or fails", "fix the -- convoy:downgrade section of the revisions named (see convoy verify-rollback)", 18),
     MIG010("invalid revision file", "a revision file is malformed", "fix the file named in the message", 20),
     MIG011("unknown revision", "a revision identifier does not resolve", "use convoy heads / convoy history to find a valid identifier", 21),
     MIG012("migration lock held", "another Convoy run holds the migration lock of this database", "wait for the other run to finish", 22),

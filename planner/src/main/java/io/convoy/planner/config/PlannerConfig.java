@@ -56,7 +56,10 @@ public final class PlannerConfig {
         LOCK_TIMEOUT("lock_timeout", Type.DURATION, "2s", "lock_timeout of commands whose revision sets none"),
         STATEMENT_TIMEOUT("statement_timeout", Type.OPTIONAL_DURATION, "off", "statement_timeout of commands whose revision sets none; off = no limit"),
         REQUEST_RETENTION("request_retention", Type.DURATION, "30d", "how long a finished request is remembered, so that its id is still recognised as a duplicate"),
-        METRICS_PORT("metrics_port", Type.PORT, "9465", "port of /metrics (Prometheus) and /health on 127.0.0.1; 0 = any free port, -1 = off");
+        METRICS_PORT("metrics_port", Type.PORT, "9465", "port of /metrics (Prometheus) and /health on 127.0.0.1; 0 = any free port, -1 = off"),
+        LINT("lint", Type.BOOLEAN, "false", "lint the revisions a plan upgrades on a shadow PostgreSQL (once per revision checksum) and reject targets with error-level findings (MIG007) the request does not approve"),
+        LINT_ROWS("lint_rows", Type.POSITIVE_INT, "1000", "rows generated per table in the shadow database the planner lints on"),
+        VERIFY_ROLLBACK_ENVS("verify_rollback_envs", Type.LIST, "", "comma-separated env label values (fleet file) whose plans are rejected (MIG008, rule VR001) unless every revision's downgrade restores its schema on a shadow PostgreSQL; empty = none");
 
         private final String key;
         private final Type type;
@@ -97,7 +100,8 @@ public final class PlannerConfig {
         OPTIONAL_DURATION("a duration such as 500ms, 2s, 1min, or off"),
         POSITIVE_INT("a whole number of at least 1"),
         REPLICATION("-1 or a whole number of at least 1"),
-        PORT("a port from 0 to 65535, or -1 for off");
+        PORT("a port from 0 to 65535, or -1 for off"),
+        LIST("a comma-separated list of names, or nothing");
 
         private final String expected;
 
@@ -110,7 +114,7 @@ public final class PlannerConfig {
      * One key's effective value.
      *
      * @param raw    the value as written
-     * @param value  the parsed value (String, Boolean, Path, Duration, Optional&lt;Duration&gt;, Integer)
+     * @param value  the parsed value (String, Boolean, Path, Duration, Optional&lt;Duration&gt;, Integer, List&lt;String&gt;)
      * @param source {@code default}, {@code planner.yaml:3}, {@code planner.properties} or {@code env CONVOY_PLANNER_X}
      */
     public record Setting(Key key, String raw, Object value, String source) {}
@@ -218,6 +222,12 @@ public final class PlannerConfig {
         int port = (Integer) value(Key.METRICS_PORT);
         return port < 0 ? Optional.empty() : Optional.of(port);
     }
+    public boolean lint() { return (Boolean) value(Key.LINT); }
+
+    public int lintRows() { return (Integer) value(Key.LINT_ROWS); }
+
+    @SuppressWarnings("unchecked")
+    public List<String> verifyRollbackEnvs() { return (List<String>) value(Key.VERIFY_ROLLBACK_ENVS); }
 
     /** A value as it may be shown: URLs with their password masked. */
     public static String display(Setting s) {
@@ -388,6 +398,13 @@ public final class PlannerConfig {
                     throw bad(key, raw, source, null);
                 }
                 return n;
+            }
+            case LIST -> {
+                List<String> names = Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+                if (names.stream().anyMatch(x -> x.chars().anyMatch(Character::isWhitespace))) {
+                    throw bad(key, raw, source, "names must not contain spaces");
+                }
+                return names;
             }
             default -> throw new IllegalStateException(key.type().name());
         }

@@ -159,15 +159,16 @@ public final class TargetLedger {
                     + ": internal error while planning: " + e);
         }
         if (decision instanceof PlanDecision.Accepted a) {
-            accept(acc, order, a.plan(), nowMs);
+            accept(acc, order, a, nowMs);
         } else if (decision instanceof PlanDecision.Rejected r) {
             acc.outcomes.add(new TargetOutcome.Rejected(order.requestId(), order.planId(), order.targetId(),
                     r.code().name(), r.reason()));
         }
     }
 
-    private void accept(Acc acc, PlanOrder order, Plan plan, long nowMs) {
-        String summary = TargetPlanner.describe(plan);
+    private void accept(Acc acc, PlanOrder order, PlanDecision.Accepted decision, long nowMs) {
+        Plan plan = decision.plan();
+        String summary = TargetPlanner.describe(plan) + decision.approvalNote();
         int n = plan.steps().size();
         if (order.dryRun()) {
             acc.outcomes.add(new TargetOutcome.Planned(order.requestId(), order.planId(), order.targetId(), n,
@@ -179,7 +180,7 @@ public final class TargetLedger {
             acc.outcomes.add(new TargetOutcome.Completed(order.requestId(), order.planId(), order.targetId(), 0));
             return;
         }
-        List<TargetCommand> cmds = commands.commands(order, plan, Instant.ofEpochMilli(nowMs));
+        List<TargetCommand> cmds = commands.commands(order, plan, Instant.ofEpochMilli(nowMs), decision.approved());
         acc.commands.addAll(cmds);
         MigrationStep last = plan.steps().get(n - 1);
         List<TargetTrack.OpenPlan> plans = new ArrayList<>(acc.track.openPlans());

@@ -3,6 +3,7 @@ package io.convoy.planner.plan;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.core.script.Revision;
+import io.convoy.planner.lint.LintFinding;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,11 @@ public final class CommandFactory {
     }
 
     public List<TargetCommand> commands(PlanOrder order, Plan plan, Instant createdAt) {
+        return commands(order, plan, createdAt, List.of());
+    }
+
+    /** Like {@link #commands(PlanOrder, Plan, Instant)}, each command carrying the approved findings on its revision. */
+    public List<TargetCommand> commands(PlanOrder order, Plan plan, Instant createdAt, List<LintFinding> approved) {
         List<TargetCommand> out = new ArrayList<>(plan.steps().size());
         int count = plan.steps().size();
         for (int i = 0; i < count; i++) {
@@ -58,7 +64,8 @@ public final class CommandFactory {
                     r.checksum(),
                     r.lockTimeout().orElse(defaultLockTimeout),
                     r.statementTimeout().isPresent() ? r.statementTimeout() : defaultStatementTimeout,
-                    createdAt));
+                    createdAt,
+                    approved.stream().filter(f -> f.revision().equals(r.id())).toList()));
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package io.convoy.planner.plan;
 
+import io.convoy.planner.lint.LintFinding;
+
 import io.convoy.core.graph.Direction;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param headsAfter        the target's heads after the step, sorted
  * @param statements        the statements of the step in order
  * @param statementTimeout  empty for no limit
+ * @param approvedFindings  lint findings on this step's revision that the request approved (for the audit trail)
  */
 public record TargetCommand(
         String commandId,
@@ -33,7 +36,8 @@ public record TargetCommand(
         String checksum,
         Duration lockTimeout,
         Optional<Duration> statementTimeout,
-        Instant createdAt) {
+        Instant createdAt,
+        List<LintFinding> approvedFindings) {
 
     public TargetCommand {
         Objects.requireNonNull(commandId, "commandId");
@@ -49,5 +53,15 @@ public record TargetCommand(
         expectedFromHeads = List.copyOf(expectedFromHeads);
         headsAfter = List.copyOf(headsAfter);
         statements = List.copyOf(statements);
+        approvedFindings = List.copyOf(approvedFindings);
+    }
+
+    /** A command with no approved finding. */
+    public TargetCommand(String commandId, String planId, String requestId, String targetId, int stepIndex, int stepCount,
+            String revision, Direction direction, List<String> expectedFromHeads, List<String> headsAfter,
+            List<String> statements, boolean transactional, String checksum, Duration lockTimeout,
+            Optional<Duration> statementTimeout, Instant createdAt) {
+        this(commandId, planId, requestId, targetId, stepIndex, stepCount, revision, direction, expectedFromHeads, headsAfter,
+                statements, transactional, checksum, lockTimeout, statementTimeout, createdAt, List.of());
     }
 }

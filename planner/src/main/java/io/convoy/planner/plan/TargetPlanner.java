@@ -57,7 +57,8 @@ public final class TargetPlanner {
                             .collect(Collectors.joining(", "))
                     + (irreversible.size() == 1 ? " has" : " have") + " no -- convoy:downgrade section");
         }
-        List<LintFinding> blocking = linter.lint(target, plan).stream()
+        List<LintFinding> findings = linter.lint(target, plan);
+        List<LintFinding> blocking = findings.stream()
                 .filter(f -> !order.approvals().contains(f.rule()))
                 .toList();
         if (!blocking.isEmpty()) {
@@ -68,7 +69,7 @@ public final class TargetPlanner {
                     + " (approve with " + blocking.stream().map(LintFinding::rule).distinct()
                             .collect(Collectors.joining(", ")) + " in approvals)");
         }
-        return new PlanDecision.Accepted(target, plan);
+        return new PlanDecision.Accepted(target, plan, findings);
     }
 
     /** {@code upgrade a1 → b2 → c3} (or {@code nothing to do, already at c3}), for plan events. */

@@ -7,6 +7,7 @@ import io.convoy.planner.ledger.StepUpdate;
 import io.convoy.planner.plan.PlanRequest;
 import io.convoy.planner.plan.TargetCommand;
 import io.convoy.schemas.avro.DeadLetter;
+import io.convoy.schemas.avro.LintNote;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.PlanEvent;
@@ -66,6 +67,8 @@ public final class AvroCodec {
                 .setLockTimeoutMs(c.lockTimeout().toMillis())
                 .setStatementTimeoutMs(c.statementTimeout().map(Duration::toMillis).orElse(null))
                 .setCreatedAt(c.createdAt())
+                .setApprovedFindings(c.approvedFindings().stream().map(f -> LintNote.newBuilder().setRule(f.rule())
+                        .setErrorCode(f.code().name()).setMessage(f.message()).build()).toList())
                 .build();
     }
 
