@@ -241,6 +241,16 @@ class ShadowLinterIT {
         }
 
         @Test
+        void aBatchedBackfillRunsItsTemplateOnTheShadow() {
+            LintReport r = lint(false, "-- convoy:batch: table=users key=id target_ms=100\nUPDATE users SET n = 1 WHERE {{batch}};",
+                    "SELECT 1;");
+            assertThat(rules(r)).doesNotContain("CV010", "CV012");
+            LintReport broken = lint(false, "-- convoy:batch: table=users key=id\nUPDATE users SET nope = 1 WHERE {{batch}};",
+                    "SELECT 1;");
+            assertThat(first(broken, Rule.CV010).why()).contains("42703");
+        }
+
+        @Test
         void statementsThatWork() {
             assertThat(rules(lint("CREATE TABLE ok (a int);"))).doesNotContain("CV010");
         }
