@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, all }
+    enum Which { pipeline, rollout, zerodowntime, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout or all (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, zerodowntime or all (default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -56,10 +57,31 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
 
+    @Option(names = "--zdt-rows", defaultValue = "1000000", description = "zerodowntime: rows of the migrated table (default: ${DEFAULT-VALUE})")
+    long zdtRows;
+
+    @Option(names = "--zdt-tps", defaultValue = "200", description = "zerodowntime: application transactions per second (default: ${DEFAULT-VALUE})")
+    int zdtTps;
+
+    @Option(names = "--zdt-clients", defaultValue = "8", description = "zerodowntime: application sessions (default: ${DEFAULT-VALUE})")
+    int zdtClients;
+
+    @Option(names = "--zdt-statement-timeout-ms", defaultValue = "5000",
+            description = "zerodowntime: the application's statement_timeout (default: ${DEFAULT-VALUE})")
+    int zdtStatementTimeoutMs;
+
+    @Option(names = "--zdt-repeats", defaultValue = "3", description = "zerodowntime: runs of each kind (default: ${DEFAULT-VALUE})")
+    int zdtRepeats;
+
+    private boolean runs(Which w) {
+        return which == w || which == Which.all;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
-                || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)) {
+                || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)
+                || zdtRows < 1 || zdtTps < 1 || zdtClients < 1 || zdtStatementTimeoutMs < 1 || zdtRepeats < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
         }
         Map<String, Object> results = new LinkedHashMap<>();
@@ -69,15 +91,21 @@ public final class BenchMain implements Callable<Integer> {
             results.put("environment", environment(parts));
             Map<String, Object> benchmarks = new LinkedHashMap<>();
             results.put("benchmarks", benchmarks);
-            if (which != Which.rollout) {
+            if (runs(Which.pipeline)) {
                 benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
                         new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
                 print("pipeline", benchmarks.get("pipeline"));
             }
-            if (which != Which.pipeline) {
+            if (runs(Which.rollout)) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
                         new RolloutBenchmark.Settings(databases, revisions, repeats, executors, 5), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
+            }
+            if (runs(Which.zerodowntime)) {
+                benchmarks.put("zero_downtime", ZeroDowntimeBenchmark.run(parts, new ZeroDowntimeBenchmark.Settings(zdtRows, 10_000,
+                        zdtClients, zdtTps, zdtStatementTimeoutMs, zdtRepeats, Duration.ofSeconds(3), Duration.ofSeconds(15),
+                        Duration.ofSeconds(2)), work.resolve("zero-downtime")));
+                print("zero_downtime", benchmarks.get("zero_downtime"));
             }
             // Written before the parts stop: removing the server's directory (hundreds of databases) takes minutes.
             results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -114,6 +142,11 @@ public final class BenchMain implements Callable<Integer> {
         config.put("revisions", revisions);
         config.put("repeats", repeats);
         config.put("executors", executors);
+        config.put("zdt_rows", zdtRows);
+        config.put("zdt_tps", zdtTps);
+        config.put("zdt_clients", zdtClients);
+        config.put("zdt_statement_timeout_ms", zdtStatementTimeoutMs);
+        config.put("zdt_repeats", zdtRepeats);
         config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10), create_topics false");
         env.put("configuration", config);
         return env;
@@ -144,6 +177,9 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("plain JDBC baseline   " + r.get("baseline_plain_jdbc"));
             System.out.println("PostgreSQL sessions opened per step: " + r.get("postgres_sessions_per_step"));
             System.out.println("target (p50 <= 20 ms, p99 <= 100 ms): " + r.get("target"));
+        } else if (name.equals("zero_downtime")) {
+            ((Map<String, Object>) r.get("medians")).forEach((kind, m) -> System.out.println(String.format("%-10s %s", kind, m)));
+            System.out.println("target: " + r.get("target"));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
             System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));
