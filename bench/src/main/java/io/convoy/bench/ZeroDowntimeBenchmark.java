@@ -137,11 +137,13 @@ final class ZeroDowntimeBenchmark {
         return out;
     }
 
-    /** The backfill, batched. */
+    /** The backfill, batched: short keyset batches, each its own transaction with a checkpoint. */
     static final String BACKFILL = revision(5, "backfill amount_cents", false, """
-            UPDATE orders SET amount_cents = amount::bigint * 100 WHERE amount_cents IS NULL;
+            -- convoy:batch: table=orders key=id target_ms=100
+            UPDATE orders SET amount_cents = amount::bigint * 100 WHERE {{batch}} AND amount_cents IS NULL;
             """, """
-            UPDATE orders SET amount_cents = NULL;
+            -- convoy:batch: table=orders key=id target_ms=100
+            UPDATE orders SET amount_cents = NULL WHERE {{batch}};
             """);
 
     private static String revision(int n, String message, boolean transactional, String upgrade, String downgrade) {
