@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, backfill, halt, all }
+    enum Which { pipeline, rollout, backfill, halt, zerodowntime, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt or all (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt, zerodowntime or all (default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -75,10 +76,31 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--halt-after", defaultValue = "10", description = "halt: statements run before the HALT (default: ${DEFAULT-VALUE})")
     int haltAfter;
 
+    @Option(names = "--zdt-rows", defaultValue = "1000000", description = "zerodowntime: rows of the migrated table (default: ${DEFAULT-VALUE})")
+    long zdtRows;
+
+    @Option(names = "--zdt-tps", defaultValue = "200", description = "zerodowntime: application transactions per second (default: ${DEFAULT-VALUE})")
+    int zdtTps;
+
+    @Option(names = "--zdt-clients", defaultValue = "8", description = "zerodowntime: application sessions (default: ${DEFAULT-VALUE})")
+    int zdtClients;
+
+    @Option(names = "--zdt-statement-timeout-ms", defaultValue = "5000",
+            description = "zerodowntime: the application's statement_timeout (default: ${DEFAULT-VALUE})")
+    int zdtStatementTimeoutMs;
+
+    @Option(names = "--zdt-repeats", defaultValue = "3", description = "zerodowntime: runs of each kind (default: ${DEFAULT-VALUE})")
+    int zdtRepeats;
+
+    private boolean runs(Which w) {
+        return which == w || which == Which.all;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
-                || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)) {
+                || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)
+                || zdtRows < 1 || zdtTps < 1 || zdtClients < 1 || zdtStatementTimeoutMs < 1 || zdtRepeats < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
         }
         if (trials < 1 || haltStatements < 2 || haltStatementMillis < 0 || haltAfter < 1 || haltAfter >= haltStatements) {
@@ -91,14 +113,14 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("convoy-bench-");
         long t0 = System.nanoTime();
-        if (which == Which.backfill) {
-            return backfillOnly(results, t0);
+        if (which == Which.backfill || which == Which.zerodowntime) {
+            return postgresOnly(results, t0, work);
         }
         try (Parts parts = Parts.start(); EventWatcher watcher = new EventWatcher(parts)) {
             results.put("environment", environment(parts));
             Map<String, Object> benchmarks = new LinkedHashMap<>();
             results.put("benchmarks", benchmarks);
-            if (which == Which.pipeline || which == Which.all) {
+            if (runs(Which.pipeline)) {
                 benchmarks.put("pipeline", PipelineBenchmark.run(parts, watcher,
                         new PipelineBenchmark.Settings(steps, warmupSteps, pipelineTargets, baselineSteps), work.resolve("pipeline")));
                 print("pipeline", benchmarks.get("pipeline"));
@@ -107,15 +129,19 @@ public final class BenchMain implements Callable<Integer> {
                 benchmarks.put("backfill", BackfillBenchmark.run(parts.pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
                 print("backfill", benchmarks.get("backfill"));
             }
-            if (which == Which.rollout || which == Which.all) {
+            if (runs(Which.rollout)) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
                         new RolloutBenchmark.Settings(databases, revisions, repeats, executors, 5), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
             }
-            if (which == Which.halt || which == Which.all) {
+            if (runs(Which.halt)) {
                 benchmarks.put("halt", HaltReactionBenchmark.run(parts, watcher,
                         new HaltReactionBenchmark.Settings(trials, haltStatements, haltStatementMillis, haltAfter), work.resolve("halt")));
                 print("halt", benchmarks.get("halt"));
+            }
+            if (runs(Which.zerodowntime)) {
+                benchmarks.put("zero_downtime", zeroDowntime(parts.pg, work));
+                print("zero_downtime", benchmarks.get("zero_downtime"));
             }
             // Written before the parts stop: removing the server's directory (hundreds of databases) takes minutes.
             results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -130,8 +156,8 @@ public final class BenchMain implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code backfill} alone: only a PostgreSQL server, no broker or registry. */
-    private Integer backfillOnly(Map<String, Object> results, long t0) throws Exception {
+    /** {@code backfill} or {@code zerodowntime} alone: only a PostgreSQL server, no broker or registry. */
+    private Integer postgresOnly(Map<String, Object> results, long t0, Path work) throws Exception {
         try (io.convoy.testkit.postgres.PostgresCluster pg = io.convoy.testkit.postgres.PostgresCluster.start()) {
             Map<String, Object> env = baseEnvironment();
             try (java.sql.Connection c = pg.connect("postgres"); java.sql.Statement s = c.createStatement();
@@ -142,13 +168,24 @@ public final class BenchMain implements Callable<Integer> {
             results.put("environment", env);
             Map<String, Object> benchmarks = new LinkedHashMap<>();
             results.put("benchmarks", benchmarks);
-            benchmarks.put("backfill", BackfillBenchmark.run(pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
-            print("backfill", benchmarks.get("backfill"));
+            if (which == Which.backfill) {
+                benchmarks.put("backfill", BackfillBenchmark.run(pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
+                print("backfill", benchmarks.get("backfill"));
+            } else {
+                benchmarks.put("zero_downtime", zeroDowntime(pg, work));
+                print("zero_downtime", benchmarks.get("zero_downtime"));
+            }
             results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
             write(results);
         }
         return 0;
+    }
+
+    private Map<String, Object> zeroDowntime(io.convoy.testkit.postgres.PostgresCluster pg, Path work) throws Exception {
+        return ZeroDowntimeBenchmark.run(pg, new ZeroDowntimeBenchmark.Settings(zdtRows, 10_000, zdtClients, zdtTps,
+                zdtStatementTimeoutMs, zdtRepeats, Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(2)),
+                work.resolve("zero-downtime"));
     }
 
     private void write(Map<String, Object> results) throws java.io.IOException {
@@ -203,6 +240,11 @@ public final class BenchMain implements Callable<Integer> {
         config.put("halt_statements", haltStatements);
         config.put("halt_statement_ms", haltStatementMillis);
         config.put("halt_after", haltAfter);
+        config.put("zdt_rows", zdtRows);
+        config.put("zdt_tps", zdtTps);
+        config.put("zdt_clients", zdtClients);
+        config.put("zdt_statement_timeout_ms", zdtStatementTimeoutMs);
+        config.put("zdt_repeats", zdtRepeats);
         config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s), create_topics false");
         env.put("configuration", config);
         return env;
@@ -245,6 +287,9 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("statements started after the HALT       " + r.get("statements_started_after_halt"));
             System.out.println("trials not applied exactly once         " + r.get("trials_not_applied_exactly_once"));
             System.out.println("target (p99 <= 500 ms): " + r.get("target"));
+        } else if (name.equals("zero_downtime")) {
+            ((Map<String, Object>) r.get("medians")).forEach((kind, m) -> System.out.println(String.format("%-10s %s", kind, m)));
+            System.out.println("target: " + r.get("target"));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
             System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));
