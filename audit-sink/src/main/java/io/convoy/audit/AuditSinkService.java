@@ -54,19 +54,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit sink: one consumer (read_committed, manual commits) assigned every partition of every topic in
- * {@link Topics#all()}, one thread, <b>one chain</b> for the whole sink (seq strictly increasing). Per poll:
+ * {@link Topics#all()}, one thread, <b>one chain</b> for the whole sink (seq strictly increasing). Per poll (a batch
+ * of up to {@code max_poll_records}):
  * <ol>
  *   <li>records already chained (offset below the durable state's next offset for their partition) are skipped;</li>
  *   <li>each record becomes an ECS record ({@link AuditMapper}; undecodable ones become {@code pipeline_error}
- *       records), the batch's last one carries the checkpoint, all are chained;</li>
- *   <li>the batch is appended to the NDJSON files and fsync'd;</li>
- *   <li>the batch is bulk-created in the data stream (409 = already there); transient failures are retried with
- *       exponential backoff for as long as it takes; mapping rejections are dead-lettered with the reason;</li>
- *   <li>only then the offsets are committed.</li>
+ *       records), the batch's last one carries the checkpoint, all are chained in memory, each serialised once
+ *       ({@link AuditChain#seal}): that text is the NDJSON line and the {@code _bulk} source;</li>
+ *   <li>the batch is appended to the NDJSON files in one write and fsync'd;</li>
+ *   <li>the batch is bulk-created in the data stream (409 = already there; split at {@code bulk_max_bytes}) on an
+ *       indexing thread, while this thread reads, chains and fsyncs the next batch (at most
+ *       {@code max_in_flight_batches} batches in flight); transient failures are retried with exponential backoff
+ *       for as long as it takes; mapping rejections are dead-lettered to {@code convoy.dlq} with the reason;</li>
+ *   <li>offsets are committed in batch order, each batch's only once both outputs hold it.</li>
  * </ol>
  * At start the durable state is read back from the files ({@link Recovery}): the chain continues from the last
- * line, the consumer seeks after what the files hold, lines the data stream may miss are indexed again. One sink
- * per chain: run a single instance per group and directory.
+ * line, the consumer seeks after what the files hold, lines the data stream may miss (after the newest checkpoint
+ * Kafka has committed: batches that were in flight) are indexed again. One sink per chain: run a single instance per
+ * group and directory.
  */
 public final class AuditSinkService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditSinkService.class);
@@ -80,7 +85,6 @@ public final class AuditSinkService implements AutoCloseable {
     private volatile Throwable failure;
     private volatile int crashAfterLines = -1;
     private long linesWritten;
-    private volatile java.util.function.LongConsumer lagListener;
 
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -93,11 +97,6 @@ public final class AuditSinkService implements AutoCloseable {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private volatile StoredListener storedListener;
     private ExecutorService indexer;
-
-    /** Benchmark seam: told, per record, the milliseconds from its Kafka timestamp to the commit of its batch. */
-    void lagListener(java.util.function.LongConsumer listener) {
-        this.lagListener = listener;
-    }
 
     /** Told after each batch is held by both outputs and its offsets are committed (on the sink's thread: be quick). */
     @FunctionalInterface
@@ -341,12 +340,6 @@ public final class AuditSinkService implements AutoCloseable {
             StoredListener l = storedListener;
             if (l != null) {
                 l.stored(b.timestamps(), now);
-            }
-            java.util.function.LongConsumer listener = lagListener;
-            if (listener != null) {
-                for (long ts : b.timestamps()) {
-                    listener.accept(now - ts);
-                }
             }
         }
     }

@@ -8,7 +8,8 @@ public final class IndexTemplate {
 
     public static ObjectNode body(String dataStream) {
         ObjectNode t = Canonical.JSON.createObjectNode();
-        t.putArray("index_patterns").add(dataStream + "*");
+        // exactly the data stream's name: a wildcard would overlap the template of a stream whose name extends this one
+        t.putArray("index_patterns").add(dataStream);
         t.putObject("data_stream");
         t.put("priority", 200);
         ObjectNode template = t.putObject("template");
