@@ -35,6 +35,34 @@ public final class AuditChain {
         return record;
     }
 
+    /**
+     * Seals a record like {@link #append} and returns its canonical JSON (the NDJSON line), serialising it once:
+     * the hash field is spliced into the canonical text the hash was computed over. Same result as
+     * {@code Canonical.json(append(record))}.
+     */
+    public String seal(ObjectNode record) {
+        ObjectNode audit = AuditFields.audit(record);
+        audit.remove("hash");
+        long seq = lastSeq + 1;
+        audit.put("seq", seq);
+        audit.put("prev_hash", lastHash);
+        String without = Canonical.jsonWithoutHash(record);
+        String hash = Canonical.sha256(lastHash + without);
+        audit.put("hash", hash);
+        // keys sorted: checkpoint < hash < prev_hash < seq, and convoy.audit holds no other keys
+        String tail = "\"prev_hash\":\"" + lastHash + "\",\"seq\":" + seq + "}";
+        int at = without.indexOf(tail);
+        String line;
+        if (at > 0 && at == without.lastIndexOf(tail) && audit.size() <= 4) {
+            line = without.substring(0, at) + "\"hash\":\"" + hash + "\"," + without.substring(at);
+        } else {
+            line = Canonical.json(record);
+        }
+        lastSeq = seq;
+        lastHash = hash;
+        return line;
+    }
+
     /** The hash a record must carry given the previous hash (its own hash field ignored). */
     public static String hashOf(JsonNode record, String prevHash) {
         return Canonical.sha256(prevHash + Canonical.jsonWithoutHash(record));

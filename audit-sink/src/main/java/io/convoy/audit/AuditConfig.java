@@ -24,7 +24,10 @@ public final class AuditConfig {
         DIRECTORY("directory", "audit", "directory of the ECS NDJSON files (the sink's durable state)"),
         MAX_FILE_BYTES("max_file_bytes", "67108864", "size at which a new NDJSON file is started (also at each UTC day)"),
         GROUP_ID("group_id", "convoy-audit", "consumer group whose offsets the sink commits (one active sink per chain)"),
-        MAX_POLL_RECORDS("max_poll_records", "2000", "records per batch (one fsync and one _bulk per batch)"),
+        MAX_POLL_RECORDS("max_poll_records", "5000", "most records per batch (one NDJSON write + fsync and one _bulk per batch)"),
+        BULK_MAX_BYTES("bulk_max_bytes", "8388608", "largest _bulk request body in bytes; a larger batch goes in several requests"),
+        MAX_IN_FLIGHT_BATCHES("max_in_flight_batches", "2", "batches fsync'd to the files whose _bulk may still run while the next "
+                + "batch is read (offsets are committed in order, only once both outputs hold a batch)"),
         POLL_TIMEOUT("poll_timeout", "200ms", "longest wait of one poll"),
         RETRY_MAX_ATTEMPTS("retry.max_attempts", "8", "attempts of a _bulk on transient failures (429, 5xx, I/O)"),
         RETRY_INITIAL_BACKOFF("retry.initial_backoff", "200ms", "first retry delay, doubled each time"),
@@ -61,6 +64,8 @@ public final class AuditConfig {
         directory();
         maxFileBytes();
         maxPollRecords();
+        bulkMaxBytes();
+        maxInFlightBatches();
         pollTimeout();
         retryMaxAttempts();
         retryInitialBackoff();
@@ -98,6 +103,8 @@ public final class AuditConfig {
     public long maxFileBytes() { return positive(Key.MAX_FILE_BYTES); }
     public int maxPollRecords() { return (int) positive(Key.MAX_POLL_RECORDS); }
     public Duration pollTimeout() { return duration(Key.POLL_TIMEOUT); }
+    public long bulkMaxBytes() { return positive(Key.BULK_MAX_BYTES); }
+    public int maxInFlightBatches() { return (int) positive(Key.MAX_IN_FLIGHT_BATCHES); }
     public int retryMaxAttempts() { return (int) positive(Key.RETRY_MAX_ATTEMPTS); }
     public Duration retryInitialBackoff() { return duration(Key.RETRY_INITIAL_BACKOFF); }
     public Duration requestTimeout() { return duration(Key.REQUEST_TIMEOUT); }

@@ -24,7 +24,11 @@ public final class AuditMapper {
     private static final List<String> TIME_FIELDS = List.of("occurred_at", "created_at", "updated_at", "failed_at", "issued_at", "at");
     private static final List<String> ACTOR_FIELDS = List.of("requested_by", "operator", "actor", "issued_by", "requester", "user");
     private static final Set<String> FAILURE = Set.of("FAILED", "REJECTED", "CRITICAL", "ERROR");
-    private static final Set<String> SUCCESS = Set.of("APPLIED", "COMPLETED", "ACCEPTED", "SKIPPED", "RESOLVED", "OK");
+    private static final Set<String> SUCCESS = Set.of("APPLIED", "COMPLETED", "ACCEPTED", "SKIPPED", "RESOLVED", "OK",
+            "HALT", "RESUME", "PANIC");
+    /** {@code event.action} of topics whose records carry no status: what the record itself is. */
+    private static final java.util.Map<String, String> VERB = java.util.Map.of("requests", "submitted", "commands", "issued",
+            "target-state", "updated");
 
     private AuditMapper() {}
 
@@ -41,7 +45,7 @@ public final class AuditMapper {
         source.put("partition", s.partition());
         source.put("offset", s.offset());
         if (s.key() != null) {
-            source.put("key", Secrets.mask(new String(s.key(), StandardCharsets.UTF_8)));
+            source.put("key", mask(new String(s.key(), StandardCharsets.UTF_8)));
         }
         event.put("id", s.topic() + "/" + s.partition() + "/" + s.offset());
         event.put("dataset", DATASET);
@@ -54,7 +58,7 @@ public final class AuditMapper {
             event.put("action", shortTopic + ".undecodable");
             event.put("outcome", "failure");
             convoy.put("raw_sha256", Canonical.sha256(s.value() == null ? new byte[0] : s.value()));
-            convoy.put("message", Secrets.mask(s.decodeError()));
+            convoy.put("message", mask(s.decodeError()));
         } else if (s.decoded() == null) {
             event.put("kind", "event");
             event.putArray("category").add("configuration");
@@ -66,9 +70,20 @@ public final class AuditMapper {
             event.put("kind", s.topic().endsWith("alerts") ? "alert" : s.topic().endsWith("dlq") ? "pipeline_error" : "event");
             event.putArray("category").add(shortTopic.startsWith("request") || shortTopic.startsWith("plan")
                     || shortTopic.startsWith("control") ? "configuration" : "database");
-            event.put("action", shortTopic + status.map(v -> "." + v.toLowerCase(Locale.ROOT)).orElse(""));
+            event.put("action", shortTopic + status.or(() -> Optional.ofNullable(VERB.get(shortTopic)))
+                    .map(v -> "." + v.toLowerCase(Locale.ROOT)).orElse(""));
             event.put("outcome", status.map(v -> FAILURE.contains(v) ? "failure" : SUCCESS.contains(v) ? "success" : "unknown")
                     .orElse(s.topic().endsWith("dlq") ? "failure" : "unknown"));
+            // control orders: what they apply to (all, cluster:<id>, target:<id>) and who gave them (OPERATOR, MONITOR)
+            text(r, "scope").ifPresent(scope -> {
+                convoy.put("scope", mask(scope));
+                if (scope.startsWith("target:")) {
+                    convoy.put("target", mask(scope.substring("target:".length())));
+                } else if (scope.startsWith("cluster:")) {
+                    convoy.put("cluster", mask(scope.substring("cluster:".length())));
+                }
+            });
+            text(r, "origin").ifPresent(o -> convoy.put("origin", o));
             for (String f : TIME_FIELDS) {
                 Optional<Instant> t = instant(r, f);
                 if (t.isPresent()) {
@@ -79,7 +94,7 @@ public final class AuditMapper {
             for (String f : ACTOR_FIELDS) {
                 Optional<String> actor = text(r, f);
                 if (actor.isPresent()) {
-                    doc.putObject("user").put("name", Secrets.mask(actor.get()));
+                    doc.putObject("user").put("name", mask(actor.get()));
                     break;
                 }
             }
@@ -97,7 +112,7 @@ public final class AuditMapper {
             copy(r, convoy, "executor_id", "executor");
             copy(r, convoy, "ticket", "ticket");
             status.ifPresent(v -> convoy.put("status", v));
-            text(r, "message").or(() -> text(r, "reason")).ifPresent(m -> convoy.put("message", Secrets.mask(m)));
+            text(r, "message").or(() -> text(r, "reason")).ifPresent(m -> convoy.put("message", mask(m)));
             number(r, "lock_wait_ms").ifPresent(v -> convoy.put("lock_wait_ms", v));
             number(r, "duration_ms").ifPresent(v -> convoy.put("duration_ms", v));
             number(r, "attempts").ifPresent(v -> convoy.put("attempts", v));
@@ -119,8 +134,25 @@ public final class AuditMapper {
         return doc;
     }
 
+    /**
+     * {@link Secrets#mask}, skipping the regular expressions for text that cannot hold what it masks (both of its
+     * patterns need one of {@code = : @}): most fields are ids, enums and names.
+     */
+    static String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '=' || c == ':' || c == '@') {
+                return Secrets.mask(text);
+            }
+        }
+        return text;
+    }
+
     private static void copy(GenericRecord r, ObjectNode convoy, String field, String as) {
-        text(r, field).ifPresent(v -> convoy.put(as, Secrets.mask(v)));
+        text(r, field).ifPresent(v -> convoy.put(as, mask(v)));
     }
 
     private static Optional<Object> value(GenericRecord r, String field) {

@@ -15,6 +15,8 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,19 +54,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit sink: one consumer (read_committed, manual commits) assigned every partition of every topic in
- * {@link Topics#all()}, one thread, <b>one chain</b> for the whole sink (seq strictly increasing). Per poll:
+ * {@link Topics#all()}, one thread, <b>one chain</b> for the whole sink (seq strictly increasing). Per poll (a batch
+ * of up to {@code max_poll_records}):
  * <ol>
  *   <li>records already chained (offset below the durable state's next offset for their partition) are skipped;</li>
  *   <li>each record becomes an ECS record ({@link AuditMapper}; undecodable ones become {@code pipeline_error}
- *       records), the batch's last one carries the checkpoint, all are chained;</li>
- *   <li>the batch is appended to the NDJSON files and fsync'd;</li>
- *   <li>the batch is bulk-created in the data stream (409 = already there); transient failures are retried with
- *       exponential backoff for as long as it takes; mapping rejections are dead-lettered with the reason;</li>
- *   <li>only then the offsets are committed.</li>
+ *       records), the batch's last one carries the checkpoint, all are chained in memory, each serialised once
+ *       ({@link AuditChain#seal}): that text is the NDJSON line and the {@code _bulk} source;</li>
+ *   <li>the batch is appended to the NDJSON files in one write and fsync'd;</li>
+ *   <li>the batch is bulk-created in the data stream (409 = already there; split at {@code bulk_max_bytes}) on an
+ *       indexing thread, while this thread reads, chains and fsyncs the next batch (at most
+ *       {@code max_in_flight_batches} batches in flight); transient failures are retried with exponential backoff
+ *       for as long as it takes; mapping rejections are dead-lettered to {@code convoy.dlq} with the reason;</li>
+ *   <li>offsets are committed in batch order, each batch's only once both outputs hold it.</li>
  * </ol>
  * At start the durable state is read back from the files ({@link Recovery}): the chain continues from the last
- * line, the consumer seeks after what the files hold, lines the data stream may miss are indexed again. One sink
- * per chain: run a single instance per group and directory.
+ * line, the consumer seeks after what the files hold, lines the data stream may miss (after the newest checkpoint
+ * Kafka has committed: batches that were in flight) are indexed again. One sink per chain: run a single instance per
+ * group and directory.
  */
 public final class AuditSinkService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditSinkService.class);
@@ -73,11 +85,56 @@ public final class AuditSinkService implements AutoCloseable {
     private volatile Throwable failure;
     private volatile int crashAfterLines = -1;
     private long linesWritten;
-    private volatile java.util.function.LongConsumer lagListener;
 
-    /** Benchmark seam: told, per record, the milliseconds from its Kafka timestamp to the commit of its batch. */
-    void lagListener(java.util.function.LongConsumer listener) {
-        this.lagListener = listener;
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong pollNanos = new AtomicLong();
+    private final AtomicLong mapNanos = new AtomicLong();
+    private final AtomicLong chainNanos = new AtomicLong();
+    private final AtomicLong fsyncNanos = new AtomicLong();
+    private final AtomicLong indexNanos = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private volatile StoredListener storedListener;
+    private ExecutorService indexer;
+
+    /** Told after each batch is held by both outputs and its offsets are committed (on the sink's thread: be quick). */
+    @FunctionalInterface
+    public interface StoredListener {
+        /**
+         * @param kafkaTimestamps the Kafka timestamps (ms) of the batch's records, in chain order
+         * @param storedAtMillis  the sink clock's time of the commit
+         */
+        void stored(long[] kafkaTimestamps, long storedAtMillis);
+    }
+
+    /** Sets (or, with null, removes) the listener told of every stored batch (benchmarks, monitoring). */
+    public void onStored(StoredListener listener) {
+        this.storedListener = listener;
+    }
+
+    /**
+     * Where the sink's time went since start, summed per phase (phases overlap: indexing runs beside the next batch).
+     *
+     * @param batches       batches stored (held by both outputs, offsets committed)
+     * @param stored        records stored
+     * @param pollMs        waiting in and running {@code poll}
+     * @param mapMs         decoding (Avro via the registry) and mapping to ECS
+     * @param chainMs       canonical JSON and SHA-256 chaining
+     * @param fsyncMs       writing and fsync'ing the NDJSON files
+     * @param indexMs       {@code _bulk} requests, retries and dead letters (on the indexing thread)
+     * @param commitMs      committing offsets
+     */
+    public record Timings(long batches, long stored, long pollMs, long mapMs, long chainMs, long fsyncMs, long indexMs, long commitMs) {}
+
+    public Timings timings() {
+        return new Timings(batches.get(), stored.get(), pollNanos.get() / 1_000_000, mapNanos.get() / 1_000_000,
+                chainNanos.get() / 1_000_000, fsyncNanos.get() / 1_000_000, indexNanos.get() / 1_000_000, commitNanos.get() / 1_000_000);
+    }
+
+    /** Records held by both outputs with their offsets committed, since start. */
+    public long stored() {
+        return stored.get();
     }
 
     private Thread thread;
@@ -135,6 +192,12 @@ public final class AuditSinkService implements AutoCloseable {
                 p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
                 p.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-dlq");
                 dlqProducer = new KafkaProducer<>(p, new StringSerializer(), Topics.DLQ.valueSerde(serdes).serializer());
+                AtomicLong indexThreads = new AtomicLong();
+                indexer = Executors.newFixedThreadPool(config.maxInFlightBatches(), r -> {
+                    Thread t = new Thread(r, "convoy-audit-index-" + indexThreads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
                 retry = Retry.of("audit-bulk", RetryConfig.<SearchClient.BulkResult>custom()
                         .maxAttempts(config.retryMaxAttempts())
                         .intervalFunction(IntervalFunction.ofExponentialBackoff(config.retryInitialBackoff(), 2.0))
@@ -196,11 +259,24 @@ public final class AuditSinkService implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                commitIndexed(false);
+                if (!inFlight.isEmpty() && !inFlight.peekFirst().indexed().isDone() && inFlight.size() >= config.maxInFlightBatches()) {
+                    waitForOldest(config.pollTimeout());
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> records;
+                long t0 = System.nanoTime();
                 try {
-                    records = consumer.poll(config.pollTimeout());
+                    records = consumer.poll(inFlight.isEmpty() ? config.pollTimeout() : IN_FLIGHT_POLL);
                 } catch (WakeupException e) {
                     break;
+                }
+                pollNanos.addAndGet(System.nanoTime() - t0);
+                if (records.isEmpty()) {
+                    if (!inFlight.isEmpty()) {
+                        waitForOldest(config.pollTimeout());
+                    }
+                    continue;
                 }
                 try {
                     process(records);
@@ -215,15 +291,56 @@ public final class AuditSinkService implements AutoCloseable {
                     stopped.await(config.retryInitialBackoff().toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
+            // closing: batches already in the files get their indexing finished and their offsets committed
+            commitIndexed(true);
         } catch (WakeupException e) {
             // closing
         } catch (Throwable e) {
-            failure = e;
-            if (!(e instanceof SimulatedCrash)) {
-                log.error("audit sink stopped: {}", Secrets.mask(String.valueOf(e.getMessage())), e);
+            failure = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (!(failure instanceof SimulatedCrash)) {
+                log.error("audit sink stopped: {}", Secrets.mask(String.valueOf(failure.getMessage())), failure);
             }
         } finally {
             running = false;
+        }
+    }
+
+    /** How long a poll waits while a batch is being indexed: short, so that its offsets are committed soon after. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(5);
+
+    private void waitForOldest(Duration max) throws InterruptedException, ExecutionException {
+        try {
+            inFlight.peekFirst().indexed().get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // still indexing: poll again (keeps the consumer alive), wait again
+        }
+    }
+
+    /** Commits, oldest first, the offsets of every batch both outputs hold; with {@code all}, waits for the rest. */
+    private void commitIndexed(boolean all) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> commit = null;
+        List<InFlight> done = new ArrayList<>();
+        while (!inFlight.isEmpty() && (all || inFlight.peekFirst().indexed().isDone())) {
+            InFlight b = inFlight.peekFirst();
+            b.indexed().get(); // a failure of the data stream stops the sink here, uncommitted
+            inFlight.pollFirst();
+            commit = b.offsets();
+            done.add(b);
+        }
+        if (commit == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        consumer.commitSync(commit);
+        commitNanos.addAndGet(System.nanoTime() - t0);
+        long now = clock.millis();
+        for (InFlight b : done) {
+            batches.incrementAndGet();
+            stored.addAndGet(b.timestamps().length);
+            StoredListener l = storedListener;
+            if (l != null) {
+                l.stored(b.timestamps(), now);
+            }
         }
     }
 
@@ -233,59 +350,69 @@ public final class AuditSinkService implements AutoCloseable {
         }
     }
 
+    /** A batch in the files whose offsets wait for the data stream: committed when {@code indexed} is done. */
+    private record InFlight(Map<TopicPartition, OffsetAndMetadata> offsets, Future<?> indexed, long[] timestamps) {}
+
     private void process(ConsumerRecords<byte[], byte[]> records) {
-        if (records.isEmpty()) {
-            return;
-        }
+        long t0 = System.nanoTime();
         Map<TopicPartition, Long> next = new HashMap<>(covered);
-        List<ObjectNode> docs = new ArrayList<>();
-        Set<TopicPartition> touched = new HashSet<>();
+        List<ObjectNode> docs = new ArrayList<>(records.count());
+        long[] timestamps = new long[records.count()];
         for (ConsumerRecord<byte[], byte[]> r : records) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            touched.add(tp);
             if (r.offset() < next.getOrDefault(tp, 0L)) {
                 continue; // already chained (redelivery after a crash between fsync and commit, or a rebalance)
             }
             docs.add(AuditMapper.map(decode(r)));
+            timestamps[docs.size() - 1] = r.timestamp();
             next.put(tp, r.offset() + 1);
         }
-        if (!docs.isEmpty()) {
-            AuditFields.audit(docs.get(docs.size() - 1)).set("checkpoint", Recovery.checkpointNode(next));
-            AuditChain tentative = new AuditChain(chain.lastSeq(), chain.lastHash());
-            List<String> lines = new ArrayList<>(docs.size());
-            for (ObjectNode doc : docs) {
-                lines.add(Canonical.json(tentative.append(doc)));
-            }
-            int crashAt = crashAfterLines;
-            if (crashAt >= 0) {
-                long before = linesWritten;
-                ndjson.hook(i -> {
-                    if (before + i + 1 >= crashAt) {
-                        throw new SimulatedCrash();
-                    }
-                });
-            }
-            ndjson.append(lines);
-            linesWritten += lines.size();
-            chain = tentative;
-            covered.putAll(next);
-            if (search != null) {
-                index(new ArrayList<>(docs));
-            }
-            audited.addAndGet(docs.size());
+        long t1 = System.nanoTime();
+        mapNanos.addAndGet(t1 - t0);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        next.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+        if (docs.isEmpty()) {
+            // only records chained before: nothing to store, the offsets can follow once earlier batches are held
+            inFlight.addLast(new InFlight(offsets, CompletableFuture.completedFuture(null), new long[0]));
+            return;
         }
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition tp : touched) {
-            commit.put(tp, new OffsetAndMetadata(covered.get(tp)));
+        AuditFields.audit(docs.get(docs.size() - 1)).set("checkpoint", Recovery.checkpointNode(next));
+        AuditChain tentative = new AuditChain(chain.lastSeq(), chain.lastHash());
+        List<String> lines = new ArrayList<>(docs.size());
+        for (ObjectNode doc : docs) {
+            lines.add(tentative.seal(doc));
         }
-        consumer.commitSync(commit);
-        java.util.function.LongConsumer listener = lagListener;
-        if (listener != null && !docs.isEmpty()) {
-            long now = clock.millis();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                listener.accept(now - r.timestamp());
-            }
+        long t2 = System.nanoTime();
+        chainNanos.addAndGet(t2 - t1);
+        int crashAt = crashAfterLines;
+        if (crashAt >= 0) {
+            long before = linesWritten;
+            ndjson.hook(i -> {
+                if (before + i + 1 >= crashAt) {
+                    throw new SimulatedCrash();
+                }
+            });
         }
+        ndjson.append(lines);
+        fsyncNanos.addAndGet(System.nanoTime() - t2);
+        linesWritten += lines.size();
+        chain = tentative;
+        covered.putAll(next);
+        audited.addAndGet(docs.size());
+        Future<?> indexed;
+        if (search != null) {
+            List<JsonNode> batch = new ArrayList<>(docs);
+            indexed = indexer.submit(() -> {
+                long s = System.nanoTime();
+                index(batch, lines);
+                indexNanos.addAndGet(System.nanoTime() - s);
+                return null;
+            });
+        } else {
+            indexed = CompletableFuture.completedFuture(null);
+        }
+        inFlight.addLast(new InFlight(offsets, indexed, docs.size() == timestamps.length ? timestamps
+                : java.util.Arrays.copyOf(timestamps, docs.size())));
     }
 
     private AuditMapper.Source decode(ConsumerRecord<byte[], byte[]> r) {
@@ -312,18 +439,55 @@ public final class AuditSinkService implements AutoCloseable {
 
     /** Indexes until the data stream holds every document (retrying transient failures); rejections are dead-lettered. */
     private void index(List<JsonNode> docs) {
-        List<JsonNode> pending = new ArrayList<>(docs);
+        List<String> json = new ArrayList<>(docs.size());
+        docs.forEach(d -> json.add(Canonical.json(d)));
+        index(docs, json);
+    }
+
+    /** As {@link #index(List)}, the documents given with their canonical JSON; one {@code _bulk} per {@code bulk_max_bytes}. */
+    private void index(List<JsonNode> docs, List<String> json) {
         List<SearchClient.Rejected> rejected = new ArrayList<>();
-        while (!pending.isEmpty()) {
+        int from = 0;
+        while (from < docs.size()) {
+            long bytes = 0;
+            int to = from;
+            while (to < docs.size() && (to == from || bytes + json.get(to).length() + 96 <= config.bulkMaxBytes())) {
+                bytes += json.get(to).length() + 96;
+                to++;
+            }
+            indexPart(docs.subList(from, to), json.subList(from, to), rejected);
+            from = to;
+        }
+        deadLetter(rejected);
+    }
+
+    private void indexPart(List<JsonNode> docs, List<String> json, List<SearchClient.Rejected> rejected) {
+        List<JsonNode> pendingDocs = new ArrayList<>(docs);
+        List<String> pendingJson = new ArrayList<>(json);
+        while (!pendingDocs.isEmpty()) {
             try {
                 Retry.decorateSupplier(retry, () -> {
-                    SearchClient.BulkResult result = search.bulkCreate(pending);
+                    SearchClient.BulkResult result = search.bulkCreate(pendingDocs, pendingJson);
                     rejected.addAll(result.rejected());
-                    pending.clear();
-                    pending.addAll(result.retry());
-                    if (!pending.isEmpty()) {
-                        throw new SearchClient.TransientException(pending.size() + " documents to retry", null);
+                    if (!result.retry().isEmpty()) {
+                        java.util.Set<JsonNode> again = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                        again.addAll(result.retry());
+                        List<JsonNode> d = new ArrayList<>();
+                        List<String> j = new ArrayList<>();
+                        for (int i = 0; i < pendingDocs.size(); i++) {
+                            if (again.contains(pendingDocs.get(i))) {
+                                d.add(pendingDocs.get(i));
+                                j.add(pendingJson.get(i));
+                            }
+                        }
+                        pendingDocs.clear();
+                        pendingDocs.addAll(d);
+                        pendingJson.clear();
+                        pendingJson.addAll(j);
+                        throw new SearchClient.TransientException(pendingDocs.size() + " documents to retry", null);
                     }
+                    pendingDocs.clear();
+                    pendingJson.clear();
                     return result;
                 }).get();
             } catch (SearchClient.TransientException e) {
@@ -333,6 +497,9 @@ public final class AuditSinkService implements AutoCloseable {
                 log.warn("data stream unavailable, still retrying: {}", e.getMessage());
             }
         }
+    }
+
+    private void deadLetter(List<SearchClient.Rejected> rejected) {
         for (SearchClient.Rejected r : rejected) {
             AuditFields.SourceRef s = AuditFields.source(r.doc()).orElseThrow();
             log.warn("audit record {} (seq {}) rejected by the data stream, dead-lettered: {}", s.eventId(), AuditFields.seq(r.doc()), r.reason());
@@ -387,6 +554,18 @@ public final class AuditSinkService implements AutoCloseable {
     }
 
     private void closeResources() {
+        if (indexer != null) {
+            indexer.shutdown();
+            try {
+                if (!indexer.awaitTermination(30, TimeUnit.SECONDS)) {
+                    indexer.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                indexer.shutdownNow();
+            }
+            indexer = null;
+        }
         if (consumer != null) {
             try {
                 consumer.close();

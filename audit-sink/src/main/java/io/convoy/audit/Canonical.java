@@ -72,8 +72,18 @@ public final class Canonical {
                 write(g, n, -1);
             }
             g.writeEndArray();
+        } else if (node.isTextual()) {
+            g.writeString(node.textValue());
+        } else if (node.isInt() || node.isShort()) {
+            g.writeNumber(node.intValue());
+        } else if (node.isLong()) {
+            g.writeNumber(node.longValue());
+        } else if (node.isBoolean()) {
+            g.writeBoolean(node.booleanValue());
+        } else if (node.isNull()) {
+            g.writeNull();
         } else {
-            JSON.writeTree(g, node);
+            JSON.writeTree(g, node); // big numbers, decimals, binary: rare, through the mapper (same output)
         }
     }
 

@@ -8,7 +8,8 @@ public final class IndexTemplate {
 
     public static ObjectNode body(String dataStream) {
         ObjectNode t = Canonical.JSON.createObjectNode();
-        t.putArray("index_patterns").add(dataStream + "*");
+        // exactly the data stream's name: a wildcard would overlap the template of a stream whose name extends this one
+        t.putArray("index_patterns").add(dataStream);
         t.putObject("data_stream");
         t.put("priority", 200);
         ObjectNode template = t.putObject("template");
@@ -22,7 +23,7 @@ public final class IndexTemplate {
         keywords(object(p, "user"), "name");
         ObjectNode convoy = object(p, "convoy");
         keywords(convoy, "request", "plan", "command", "target", "revision", "direction", "checksum", "error_code",
-                "sql_state", "executor", "ticket", "status", "sql_sha256", "raw_sha256");
+                "sql_state", "executor", "ticket", "status", "sql_sha256", "raw_sha256", "scope", "cluster", "origin");
         type(convoy, "message", "text");
         type(convoy, "lock_wait_ms", "long");
         type(convoy, "duration_ms", "long");
@@ -30,13 +31,26 @@ public final class IndexTemplate {
         type(convoy, "step_index", "integer");
         type(convoy, "step_count", "integer");
         ObjectNode source = object(convoy, "source");
-        keywords(source, "topic", "key");
+        keywords(source, "topic");
+        storedOnly(source, "key");
         type(source, "partition", "integer");
         type(source, "offset", "long");
         ObjectNode audit = object(convoy, "audit");
         type(audit, "seq", "long");
-        keywords(audit, "prev_hash", "hash", "checkpoint");
+        keywords(audit, "hash");
+        storedOnly(audit, "prev_hash", "checkpoint");
         return t;
+    }
+
+    /**
+     * The fields added to the mappings after the first release, as a {@code PUT <data stream>/_mapping} body: new
+     * fields reach the backing indices that exist already (a template only applies to the next one).
+     */
+    public static ObjectNode addedFields() {
+        ObjectNode body = Canonical.JSON.createObjectNode();
+        ObjectNode convoy = body.putObject("properties").putObject("convoy").putObject("properties");
+        keywords(convoy, "scope", "cluster", "origin");
+        return body;
     }
 
     private static ObjectNode object(ObjectNode parent, String name) {
@@ -47,6 +61,13 @@ public final class IndexTemplate {
 
     private static void type(ObjectNode parent, String name, String type) {
         parent.putObject(name).put("type", type);
+    }
+
+    /** Kept in {@code _source} (verification reads them) but never searched: not indexed, no doc values (cheaper to index). */
+    private static void storedOnly(ObjectNode parent, String... names) {
+        for (String n : names) {
+            parent.putObject(n).put("type", "keyword").put("index", false).put("doc_values", false);
+        }
     }
 
     private static void keywords(ObjectNode parent, String... names) {

@@ -46,6 +46,7 @@ public final class NdjsonLog implements AutoCloseable {
     private final long maxBytes;
     private final Clock clock;
     private LineHook hook = i -> { };
+    private boolean hooked;
     private FileChannel channel;
     private Path current;
     private LocalDate currentDay;
@@ -78,6 +79,13 @@ public final class NdjsonLog implements AutoCloseable {
 
     void hook(LineHook hook) {
         this.hook = hook;
+        this.hooked = true;
+    }
+
+    private void write(ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
     }
 
     /** The audit files of a directory, oldest first. */
@@ -122,12 +130,22 @@ public final class NdjsonLog implements AutoCloseable {
         }
         try {
             rollIfNeeded();
-            for (int i = 0; i < lines.size(); i++) {
-                ByteBuffer buf = ByteBuffer.wrap((lines.get(i) + "\n").getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
+            if (hooked) {
+                for (int i = 0; i < lines.size(); i++) {
+                    write(ByteBuffer.wrap((lines.get(i) + "\n").getBytes(StandardCharsets.UTF_8)));
+                    hook.afterLine(i);
                 }
-                hook.afterLine(i);
+            } else {
+                // the whole batch in one buffer: one write, one fsync
+                int size = 0;
+                for (String line : lines) {
+                    size += line.length() + 1;
+                }
+                StringBuilder sb = new StringBuilder(size);
+                for (String line : lines) {
+                    sb.append(line).append('\n');
+                }
+                write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
             }
             channel.force(false);
         } catch (IOException e) {

@@ -21,7 +21,11 @@
  *   <li><b>Order of durability per batch:</b> chain → append to the NDJSON file + fsync → {@code _bulk create}
  *       (201 created, 409 already there = success, 429/5xx/I/O retried with exponential backoff (Resilience4j) for
  *       as long as it takes, other per-item errors such as mapping rejections dead-lettered to {@code convoy.dlq}
- *       with the reason) → commit the offsets.</li>
+ *       with the reason) → commit the offsets. A batch is one poll (up to {@code max_poll_records}): one NDJSON
+ *       write and one fsync, one {@code _bulk} per {@code bulk_max_bytes}; the {@code _bulk} of a batch runs on an
+ *       indexing thread while the next batch is read and fsync'd ({@code max_in_flight_batches}), and offsets are
+ *       committed in batch order, a batch's only once both outputs hold it. A dead-lettered record is in the files
+ *       but not in the data stream: verifying the data stream names its seq as missing.</li>
  *   <li><b>Resume.</b> The files are the durable state ({@link io.convoy.audit.Recovery}): the last line gives seq and
  *       hash; the last line of each batch carries a checkpoint (every partition's next offset); lines after it (a
  *       batch cut short) add their own offsets. The consumer seeks there, so a crash between fsync and commit neither

@@ -9,6 +9,7 @@ import io.convoy.schemas.TopicAdmin;
 import io.convoy.schemas.Topics;
 import io.convoy.schemas.avro.DeadLetter;
 import io.convoy.schemas.avro.PlanStatus;
+import io.convoy.schemas.avro.StepEvent;
 import io.convoy.schemas.avro.StepStatus;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
@@ -42,10 +43,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit sink against a real broker, registry and OpenSearch 2.19 (each started once for the class). */
+/**
+ * The audit sink against a real broker, registry and OpenSearch 2.19 (each started once for the class). Each test
+ * audits everything on the topics so far with a group and a data stream of its own; the one that makes the sink
+ * dead-letter a record runs last, so that the others know their totals.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditSinkIT {
     private static EmbeddedKafka kafka;
     private static EmbeddedRegistry registry;
@@ -173,6 +182,7 @@ class AuditSinkIT {
     }
 
     @Test
+    @Order(1)
     void everyEventOnceInOrderChainValidNoDuplicatesOnRedeliveryAndNoSecret() throws Exception {
         Set<String> ids = flow("a");
         long total = topicTotal();
@@ -221,6 +231,7 @@ class AuditSinkIT {
     }
 
     @Test
+    @Order(2)
     void crashInTheMiddleOfABatchThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
         flow("b");
         long total = topicTotal();
@@ -245,6 +256,70 @@ class AuditSinkIT {
         assertThat(v.intact()).as(v.describe()).isTrue();
         assertThat(((VerifyResult.Intact) v).records()).isEqualTo(total);
         assertThat(ChainVerifier.verify(search.scanBySeq(50))).isEqualTo(v);
+    }
+
+    @Test
+    @Order(3)
+    void aRecordTheStrictMappingRejectsIsDeadLetteredWithTheReasonAndTheSinkCarriesOn() throws Exception {
+        flow("d");
+        // a revision id far over Lucene's 32 766-byte limit of a keyword term: the data stream rejects the document (400)
+        StepEvent bad = Events.step("d-bad", "orders-eu-1", StepStatus.APPLIED);
+        bad.setRevision("f".repeat(40_000));
+        RecordMetadata badAt = send(Topics.STEP_EVENTS, "orders-eu-1", bad);
+        RecordMetadata after = send(Topics.STEP_EVENTS, "orders-eu-1", Events.step("d-after", "orders-eu-1", StepStatus.APPLIED));
+        String badId = "convoy.step-events/" + badAt.partition() + "/" + badAt.offset();
+        String afterId = "convoy.step-events/" + after.partition() + "/" + after.offset();
+        Path files = dir.resolve("audit");
+        SearchClient search = new SearchClient(opensearch.httpUrl(), "audit-d", Duration.ofSeconds(10));
+        try (AuditSinkService sink = new AuditSinkService(config("audit-d", "audit-d", 50), Clock.systemUTC())) {
+            sink.start();
+            // the dead letter is itself a record on convoy.dlq, audited in turn: files and topics agree once it is in
+            await().atMost(Duration.ofSeconds(60)).until(() -> !deadLetters(badAt).isEmpty()
+                    && fileRecords(files).size() == topicTotal() && countOf(search) == topicTotal() - 1);
+            assertThat(sink.isRunning()).isTrue();
+            assertThat(sink.failure()).isEmpty();
+        }
+        DeadLetter letter = deadLetters(badAt).get(0);
+        assertThat(letter.getSourceTopic()).isEqualTo("convoy.step-events");
+        assertThat(letter.getPartition()).isEqualTo(badAt.partition());
+        assertThat(letter.getReason()).contains("audit data stream rejected the record (status 400): ");
+        JsonNode stored = Canonical.JSON.readTree(StandardCharsets.UTF_8.decode(letter.getValue()).toString());
+        assertThat(AuditFields.eventId(stored)).isEqualTo(badId);
+
+        List<JsonNode> fromFiles = fileRecords(files);
+        List<JsonNode> fromStream = streamRecords(search);
+        assertThat(fromFiles).extracting(AuditFields::eventId).contains(badId, afterId);
+        assertThat(fromStream).extracting(AuditFields::eventId).doesNotContain(badId).contains(afterId);
+        assertThat(ChainVerifier.verify(NdjsonLog.read(files)).intact()).isTrue();
+        // the data stream lacks exactly that record: its verify names the dead-lettered seq as missing
+        VerifyResult v = ChainVerifier.verify(search.scanBySeq(100));
+        assertThat(v).isInstanceOf(VerifyResult.Broken.class);
+        long badSeq = fromFiles.stream().filter(r -> AuditFields.eventId(r).equals(badId)).findFirst().map(AuditFields::seq).orElseThrow();
+        assertThat(((VerifyResult.Broken) v).seq()).isEqualTo(badSeq);
+    }
+
+    /** Dead letters on convoy.dlq about the given source record. */
+    private static List<DeadLetter> deadLetters(RecordMetadata source) {
+        List<DeadLetter> out = new ArrayList<>();
+        var deserializer = Topics.DLQ.valueSerde(serdes).deserializer();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            c.partitionsFor(Topics.DLQ.name()).forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(200))) {
+                    Object value = r.value() == null ? null : deserializer.deserialize(r.topic(), r.value());
+                    if (value instanceof DeadLetter d && d.getSourceTopic().equals(source.topic()) && d.getOffset() == source.offset()
+                            && d.getPartition() == source.partition()) {
+                        out.add(d);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static long countOf(SearchClient search) {

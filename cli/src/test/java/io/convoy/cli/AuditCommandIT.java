@@ -84,6 +84,24 @@ class AuditCommandIT {
     }
 
     @Test
+    void verifyOfADataStreamMissingARecordNamesItsSeqAndExitsNonZero() {
+        SearchClient broken = new SearchClient(opensearch.httpUrl(), "audit-cli-gap", Duration.ofSeconds(10));
+        broken.installTemplate();
+        AuditChain chain = AuditChain.empty();
+        List<JsonNode> docs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            docs.add(chain.append(AuditMapper.map(new AuditMapper.Source("convoy.requests", 0, i, 0L, null, null,
+                    request("g" + i, "alice", "orders-eu-1", "abc123", Instant.parse("2026-03-01T10:00:00Z")), null))));
+        }
+        docs.remove(2); // seq 3 never reached the data stream (or was deleted from it)
+        assertThat(broken.bulkCreate(docs).created()).isEqualTo(3);
+        broken.refresh();
+        CliRun run = CliRun.run(work, Map.of(), "audit", "verify", "--search-url", opensearch.httpUrl(), "--data-stream", "audit-cli-gap");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("chain broken at seq 3").contains("missing");
+    }
+
+    @Test
     void verifyTheDataStream() {
         CliRun run = convoy("audit", "verify");
         assertThat(run.exitCode()).as(run.toString()).isZero();

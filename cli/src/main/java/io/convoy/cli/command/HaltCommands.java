@@ -85,7 +85,8 @@ public final class HaltCommands {
             String who = actor();
             ControlRecord record;
             try {
-                record = ControlOrders.operator(s, action(), who, reason(), root.context().clock().instant());
+                record = ControlOrders.operator(s, action(), who, reason() == null ? null : Secrets.mask(reason()),
+                        root.context().clock().instant());
             } catch (IllegalArgumentException e) {
                 throw new ConvoyException(ErrorCode.MIG020, e.getMessage() + " (give --reason)");
             }

@@ -5,6 +5,7 @@ import io.convoy.cli.pipeline.PipelineOptions;
 import io.convoy.cli.pipeline.RequestFollower;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
+import io.convoy.core.util.Secrets;
 import io.convoy.schemas.avro.Direction;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.TargetSelection;
@@ -49,6 +50,10 @@ public final class SubmitCommand extends AbstractCommand {
     @Option(names = "--reason", paramLabel = "<text>", description = "why")
     String reason;
 
+    @Option(names = "--approve", paramLabel = "<rule>", split = ",",
+            description = "lint/policy rule id whose findings this request approves, e.g. CV002 (repeatable; recorded and audited)")
+    List<String> approvals = new ArrayList<>();
+
     @Option(names = "--as", paramLabel = "<who>", description = "requested_by (default: the OS user)")
     String as;
 
@@ -79,9 +84,9 @@ public final class SubmitCommand extends AbstractCommand {
                 .setDirection(downgrade ? Direction.DOWNGRADE : Direction.UPGRADE)
                 .setDryRun(dryRun)
                 .setTicket(ticket)
-                .setReason(reason)
+                .setReason(reason == null ? null : Secrets.mask(reason))
                 .setCreatedAt(root.context().clock().instant())
-                .setApprovals(List.of())
+                .setApprovals(approvals.stream().map(String::strip).filter(a -> !a.isEmpty()).distinct().toList())
                 .build();
         PipelineClient client = new PipelineClient(pipeline.resolve(root.context().workingDirectory()));
         if (!await) {
