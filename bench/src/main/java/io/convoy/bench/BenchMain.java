@@ -340,6 +340,7 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("trials not applied exactly once         " + r.get("trials_not_applied_exactly_once"));
             System.out.println("target (p99 <= 500 ms): " + r.get("target"));
         } else if (name.equals("zero_downtime")) {
+            System.out.println("lint of each change set: " + r.get("lint"));
             ((Map<String, Object>) r.get("medians")).forEach((kind, m) -> System.out.println(String.format("%-10s %s", kind, m)));
             System.out.println("target: " + r.get("target"));
         } else {

@@ -4,6 +4,11 @@ import io.convoy.core.apply.ApplyOptions;
 import io.convoy.core.apply.ConnectionSource;
 import io.convoy.core.apply.Migrator;
 import io.convoy.core.graph.RevisionGraph;
+import io.convoy.core.lint.Finding;
+import io.convoy.core.lint.LintReport;
+import io.convoy.core.lint.Severity;
+import io.convoy.core.lint.ShadowLinter;
+import io.convoy.core.shadow.ShadowDatabase;
 import io.convoy.core.script.Revision;
 import io.convoy.core.script.RevisionParser;
 import io.convoy.testkit.postgres.PostgresCluster;
@@ -83,6 +88,7 @@ final class ZeroDowntimeBenchmark {
                 + " Medians over " + s.repeats() + " repeats; each run on a fresh copy of the seeded database");
         result.put("naive_sql", NAIVE);
         result.put("convoy_revisions", convoyRevisions.stream().map(r -> r.id() + " " + r.message()).toList());
+        result.put("lint", lint());
         Map<String, Object> medians = new LinkedHashMap<>();
         runs.forEach((kind, list) -> medians.put(kind, medians(list)));
         result.put("medians", medians);
@@ -103,6 +109,11 @@ final class ZeroDowntimeBenchmark {
 
     /** The same change set, written as lint asks and split into revisions. */
     static List<Revision> convoyRevisions() {
+        return convoyRevisions(false);
+    }
+
+    /** @param afterBase whether the first revision follows {@link #BASE} (for the lint, which builds the tables first) */
+    static List<Revision> convoyRevisions(boolean afterBase) {
         List<String> texts = List.of(
                 revision(1, "add status and amount_cents", true, """
                         ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
@@ -133,7 +144,11 @@ final class ZeroDowntimeBenchmark {
                 BACKFILL);
         List<Revision> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            out.add(RevisionParser.parse(texts.get(i), Path.of("versions", id(i + 1) + "_zdt.sql")));
+            String text = texts.get(i);
+            if (afterBase && i == 0) {
+                text = text.replace("-- convoy:message:", "-- convoy:down_revision: " + id(0) + "\n-- convoy:message:");
+            }
+            out.add(RevisionParser.parse(text, Path.of("versions", id(i + 1) + "_zdt.sql")));
         }
         return out;
     }
@@ -147,9 +162,49 @@ final class ZeroDowntimeBenchmark {
             UPDATE orders SET amount_cents = NULL WHERE {{batch}};
             """);
 
+    /** The tables as seeded, as a revision: what the lint replays before the change. */
+    static final String BASE = revision(0, "orders and accounts", true, """
+            CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);
+            CREATE TABLE orders (id bigserial PRIMARY KEY, account_id bigint, amount integer NOT NULL, note text);
+            """, """
+            DROP TABLE orders;
+            DROP TABLE accounts;
+            """);
+
+    /**
+     * Both change sets through Convoy's shadow-database lint: the naive one (as one transactional revision) and the
+     * Convoy one. Returns the rule ids found per change set and the error-level findings in full.
+     */
+    static Map<String, Object> lint() {
+        Revision base = RevisionParser.parse(BASE, Path.of("versions", id(0) + "_zdt_base.sql"));
+        Revision naive = RevisionParser.parse("-- convoy:revision: zdnaive\n-- convoy:down_revision: " + id(0)
+                + "\n-- convoy:message: naive change set\n\n-- convoy:upgrade\n" + NAIVE
+                + "\n-- convoy:downgrade\nALTER TABLE orders DROP CONSTRAINT orders_account_fk;\n", Path.of("versions", "zdnaive.sql"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (ShadowDatabase shadow = ShadowDatabase.start()) {
+            ShadowLinter linter = new ShadowLinter(shadow, ApplyOptions.defaults(), Clock.systemUTC(), ShadowLinter.DEFAULT_ROWS);
+            LintReport n = linter.lint(RevisionGraph.of(List.of(base, naive)), "zdnaive", r -> r.id().equals("zdnaive"));
+            List<Revision> convoy = new ArrayList<>();
+            convoy.add(base);
+            convoy.addAll(convoyRevisions(true));
+            LintReport c = linter.lint(RevisionGraph.of(convoy), "heads", r -> !r.id().equals(id(0)));
+            out.put("naive", lintSummary(n));
+            out.put("convoy", lintSummary(c));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> lintSummary(LintReport report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("worst", report.worst().map(Enum::name).orElse("none"));
+        m.put("rules", report.findings().stream().map(f -> f.ruleId() + " " + f.severity().name().toLowerCase()).distinct().sorted().toList());
+        m.put("errors", report.findings().stream().filter(f -> f.severity() == Severity.ERROR).map(Finding::summary).toList());
+        return m;
+    }
+
     private static String revision(int n, String message, boolean transactional, String upgrade, String downgrade) {
         return "-- convoy:revision: " + id(n) + "\n"
-                + (n == 1 ? "" : "-- convoy:down_revision: " + id(n - 1) + "\n")
+                + (n <= 1 ? "" : "-- convoy:down_revision: " + id(n - 1) + "\n")
                 + "-- convoy:message: " + message + "\n"
                 + "-- convoy:transactional: " + transactional + "\n\n"
                 + "-- convoy:upgrade\n" + upgrade + "\n-- convoy:downgrade\n" + downgrade;
