@@ -51,6 +51,11 @@ public final class AuditConfig {
             return doc;
         }
 
+        /** The default; null when the key is required. */
+        public String defaultValue() {
+            return defaultValue;
+        }
+
         public String envVar() {
             return "CONVOY_AUDIT_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
         }

@@ -21,6 +21,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length == 1 && args[0].equals("--keys")) {
+            System.out.print(keysTable());
+            return;
+        }
+        if (args.length > 1 || (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")))) {
+            System.err.println("usage: java io.convoy.audit.Main [audit.properties]   (--keys lists the settings)");
+            System.exit(args.length > 1 ? 2 : 0);
+            return;
+        }
         AuditSinkService sink;
         try {
             Map<String, String> values = new HashMap<>();
@@ -59,5 +68,15 @@ public final class Main {
         }
         System.err.println("audit sink stopped: " + running.failure().map(t -> Secrets.mask(String.valueOf(t.getMessage()))).orElse("?"));
         Runtime.getRuntime().halt(1);
+    }
+
+    /** Every setting: key, environment variable, default, meaning. */
+    static String keysTable() {
+        StringBuilder b = new StringBuilder();
+        for (AuditConfig.Key k : AuditConfig.Key.values()) {
+            b.append(String.format("%-24s %-40s %-16s %s%n", k.key(), k.envVar(),
+                    k.defaultValue() == null ? "(required)" : k.defaultValue().isEmpty() ? "\"\"" : k.defaultValue(), k.doc()));
+        }
+        return b.toString();
     }
 }
