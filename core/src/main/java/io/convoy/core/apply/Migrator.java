@@ -87,7 +87,8 @@ public final class Migrator {
     public Set<String> apply(Plan plan) {
         StepActions.validate(plan);
         try (Session s = new Session()) {
-            Set<String> heads = VersionStore.heads(s.work, tables);
+            VersionStore.Present present = VersionStore.present(s.work, tables);
+            Set<String> heads = present.version() ? VersionStore.readHeads(s.work, tables.versionTable()) : Set.of();
             if (!heads.equals(plan.fromHeads())) {
                 throw new ConvoyException(ErrorCode.MIG004, source.describe() + " is at " + StepActions.describe(heads)
                         + " but the plan starts from " + StepActions.describe(plan.fromHeads())
@@ -98,11 +99,12 @@ public final class Migrator {
                 return heads;
             }
             StepRunner runner = s.runner();
-            runner.runPlain("preparing " + tables.schema(), actions.preamble());
+            ensureTables(runner, present);
             for (MigrationStep step : plan.steps()) {
                 runner.runStep(step, actions.step(step));
             }
-            return VersionStore.heads(s.work, tables);
+            // The tables exist now: no need to ask for the version table again.
+            return VersionStore.readHeads(s.work, tables.versionTable());
         } catch (SQLException e) {
             throw failure("applying a plan", e);
         }
@@ -120,9 +122,20 @@ public final class Migrator {
 
     private void stamp(Session s, Set<String> heads) throws SQLException {
         StepRunner runner = s.runner();
-        runner.runPlain("preparing " + tables.schema(), actions.preamble());
+        ensureTables(runner, VersionStore.present(s.work, tables));
         runner.runPlain("stamp " + StepActions.describe(heads), actions.stamp(heads));
         log.info("Stamped {} at {}", source.describe(), StepActions.describe(heads));
+    }
+
+    /**
+     * The online preamble: the Session already set application_name on both connections and holds the
+     * migration lock, so only the version tables remain, and their (idempotent) DDL runs only when one of
+     * them is missing: one catalog query per run instead of four statements.
+     */
+    private void ensureTables(StepRunner runner, VersionStore.Present present) {
+        if (!present.all()) {
+            runner.runPlain("preparing " + tables.schema(), actions.tablesDdl());
+        }
     }
 
     /**
@@ -216,10 +229,14 @@ public final class Migrator {
                 + StepRunner.serverMessage(e), e);
     }
 
-    private static void setApplicationName(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+    /** Sets application_name and returns the backend pid, in one round trip. */
+    private static int setApplicationName(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false), pg_backend_pid()")) {
             ps.setString(1, name);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(2);
+            }
         }
     }
 
@@ -228,12 +245,14 @@ public final class Migrator {
         private final Connection lockConnection;
         private final MigrationLock lock;
         private final Connection work;
+        private final int workPid;
         private final ScheduledExecutorService sampler;
 
         Session() throws SQLException {
             Connection lc = open();
             MigrationLock l = null;
             Connection w = null;
+            int pid;
             try {
                 lc.setAutoCommit(true);
                 setApplicationName(lc, options.applicationName());
@@ -241,7 +260,7 @@ public final class Migrator {
                         listener, source.describe());
                 w = open();
                 w.setAutoCommit(true);
-                setApplicationName(w, options.applicationName());
+                pid = setApplicationName(w, options.applicationName());
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(w);
                 if (l != null) {
@@ -253,6 +272,7 @@ public final class Migrator {
             this.lockConnection = lc;
             this.lock = l;
             this.work = w;
+            this.workPid = pid;
             this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "convoy-blockers");
                 t.setDaemon(true);
@@ -261,7 +281,7 @@ public final class Migrator {
         }
 
         StepRunner runner() throws SQLException {
-            return new StepRunner(work, tables, options, clock, listener, new Blockers(lockConnection, sampler),
+            return new StepRunner(work, workPid, tables, options, clock, listener, new Blockers(lockConnection, sampler),
                     source.describe(), batchEnvironment);
         }
 

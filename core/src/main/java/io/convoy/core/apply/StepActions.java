@@ -69,6 +69,18 @@ public final class StepActions {
         return out;
     }
 
+    /**
+     * The version-table DDL alone: what the preamble does online beyond what the Migrator's session already did
+     * (application_name set on both connections, the migration lock held on its own).
+     */
+    public List<SqlAction> tablesDdl() {
+        List<SqlAction> out = new ArrayList<>();
+        for (String ddl : tables.ddl()) {
+            out.add(new SqlAction.Setup(ddl));
+        }
+        return out;
+    }
+
     public static Duration lockTimeout(Revision r, ApplyOptions options) {
         return r.lockTimeout().orElse(options.lockTimeout());
     }

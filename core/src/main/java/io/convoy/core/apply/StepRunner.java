@@ -53,6 +53,13 @@ final class StepRunner {
 
     StepRunner(Connection work, VersionTables tables, ApplyOptions options, Clock clock, Consumer<MigrationEvent> listener,
             Blockers blockers, String database, BatchEnvironment batchEnvironment) throws SQLException {
+        this(work, backendPid(work), tables, options, clock, listener, blockers, database, batchEnvironment);
+    }
+
+    /** With the work connection's backend pid already known (the Migrator asks for it with application_name). */
+    StepRunner(Connection work, int workPid, VersionTables tables, ApplyOptions options, Clock clock,
+            Consumer<MigrationEvent> listener, Blockers blockers, String database, BatchEnvironment batchEnvironment) {
+        this.workPid = workPid;
         this.batchEnvironment = batchEnvironment;
         this.work = work;
         this.tables = tables;
@@ -61,9 +68,12 @@ final class StepRunner {
         this.listener = listener;
         this.blockers = blockers;
         this.database = database;
+    }
+
+    private static int backendPid(Connection work) throws SQLException {
         try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
-            this.workPid = rs.getInt(1);
+            return rs.getInt(1);
         }
     }
 
@@ -83,9 +93,7 @@ final class StepRunner {
     void runPlain(String label, List<SqlAction> actions) {
         Context ctx = new Context(null, clock.instant(), 0, label);
         try {
-            for (SqlAction a : actions) {
-                execute(ctx, a);
-            }
+            executeAll(ctx, actions);
         } catch (RuntimeException e) {
             rollbackQuietly();
             throw e;
@@ -143,9 +151,7 @@ final class StepRunner {
                 listener.accept(new MigrationEvent.StepResumed(step, resumeAfter));
             }
             Context ctx = new Context(step, started, resumeAfter);
-            for (SqlAction a : actions) {
-                execute(ctx, a);
-            }
+            executeAll(ctx, actions);
         } catch (RuntimeException e) {
             rollbackQuietly();
             throw e;
@@ -174,6 +180,120 @@ final class StepRunner {
                     + SqlLiterals.literal(step.direction().verb()));
         }
         return p.completedStatements();
+    }
+
+    /**
+     * Executes actions in order, saving round trips where that changes nothing: consecutive {@link SqlAction.Setup}s
+     * go in one round trip (skipping a {@code SET} whose value this runner set and nothing can have changed since),
+     * and a step's consecutive {@link SqlAction.Bookkeeping} statements (version, history, progress and checkpoint
+     * rows: each a different table, the version rows deleted and inserted disjoint) in one statement.
+     */
+    private void executeAll(Context ctx, List<SqlAction> actions) {
+        int i = 0;
+        while (i < actions.size()) {
+            SqlAction a = actions.get(i);
+            int j = i;
+            if (a instanceof SqlAction.Setup) {
+                List<String> sqls = new ArrayList<>();
+                while (j < actions.size() && actions.get(j) instanceof SqlAction.Setup s) {
+                    sqls.add(s.sql());
+                    j++;
+                }
+                setup(ctx, sqls);
+                i = j;
+            } else if (a instanceof SqlAction.Bookkeeping && ctx.step() != null) {
+                List<SqlAction.Bookkeeping> rows = new ArrayList<>();
+                while (j < actions.size() && actions.get(j) instanceof SqlAction.Bookkeeping b) {
+                    rows.add(b);
+                    j++;
+                }
+                bookkeeping(ctx, rows);
+                i = j;
+            } else {
+                execute(ctx, a);
+                i++;
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern SIMPLE_SET =
+            java.util.regex.Pattern.compile("SET ([a-z_]+) = ('[^'\\\\]*'|[0-9]+)");
+
+    /**
+     * Session settings this runner set on the work connection and that are still in force: forgotten as soon as
+     * anything else that could change them runs (a migration statement, a rollback, any other setup statement).
+     */
+    private final java.util.Map<String, String> settingsInForce = new java.util.HashMap<>();
+
+    private void setup(Context ctx, List<String> sqls) {
+        List<String> toRun = new ArrayList<>();
+        java.util.Map<String, String> setting = new java.util.LinkedHashMap<>();
+        for (String sql : sqls) {
+            java.util.regex.Matcher m = SIMPLE_SET.matcher(sql);
+            if (m.matches()) {
+                if (m.group(2).equals(settingsInForce.get(m.group(1)))) {
+                    log.debug("{} already in force", sql);
+                    continue;
+                }
+                setting.put(m.group(1), m.group(2));
+            } else {
+                setting.clear();
+                settingsInForce.clear();
+            }
+            toRun.add(sql);
+        }
+        if (toRun.isEmpty()) {
+            return;
+        }
+        boolean autoCommit;
+        try (Statement st = work.createStatement()) {
+            autoCommit = work.getAutoCommit();
+            // One round trip: the driver sends the statements together, with one Sync.
+            st.execute(String.join(";\n", toRun));
+        } catch (SQLException e) {
+            settingsInForce.clear();
+            throw sqlFailure(ctx, toRun.size() == 1 ? SqlLiterals.firstLine(toRun.get(0))
+                    : toRun.size() + " set-up statements (" + SqlLiterals.firstLine(toRun.get(0)) + " ...)", e);
+        }
+        if (autoCommit) {
+            // Inside a transaction a rollback would undo them: only settings made outside one are remembered.
+            settingsInForce.putAll(setting);
+        }
+    }
+
+    private void bookkeeping(Context ctx, List<SqlAction.Bookkeeping> rows) {
+        List<BoundStatement> statements = new ArrayList<>();
+        List<String> purposes = new ArrayList<>();
+        for (SqlAction.Bookkeeping b : rows) {
+            statements.addAll(b.statements());
+            purposes.add(b.purpose());
+        }
+        if (statements.isEmpty()) {
+            return;
+        }
+        bind(ctx, combined(statements), "writing " + String.join(", ", purposes));
+    }
+
+    /**
+     * Several INSERT/DELETE statements without RETURNING as one: {@code WITH w1 AS (s1), w2 AS (s2) sN}. PostgreSQL
+     * runs every data-modifying WITH part, on one snapshot; they write different rows, so the effect is theirs in order.
+     */
+    static BoundStatement combined(List<BoundStatement> statements) {
+        if (statements.size() == 1) {
+            return statements.get(0);
+        }
+        StringBuilder sql = new StringBuilder("WITH ");
+        List<SqlValue> values = new ArrayList<>();
+        for (int k = 0; k < statements.size(); k++) {
+            BoundStatement s = statements.get(k);
+            if (k == statements.size() - 1) {
+                sql.append(' ').append(s.sql());
+            } else {
+                sql.append(k == 0 ? "" : ", ").append("w").append(k + 1).append(" AS (").append(s.sql()).append(")");
+            }
+            values.addAll(s.values());
+        }
+        return new BoundStatement(sql.toString(), values);
     }
 
     private void execute(Context ctx, SqlAction action) {
@@ -264,6 +384,7 @@ final class StepRunner {
     }
 
     private void migrate(Context ctx, SqlAction.Migration m) {
+        settingsInForce.clear(); // the revision's SQL may change any setting
         Instant t0 = clock.instant();
         Duration lockTimeout = StepActions.lockTimeout(ctx.step().revision(), options);
         Blockers.Watch watch = blockers.watch(workPid, Blockers.period(lockTimeout));
@@ -393,6 +514,7 @@ final class StepRunner {
     }
 
     private void rollbackQuietly() {
+        settingsInForce.clear();
         try {
             if (!work.getAutoCommit()) {
                 work.rollback();

@@ -27,6 +27,20 @@ public final class VersionStore {
         }
     }
 
+    /** Which of Convoy's tables exist, asked in one round trip. */
+    record Present(boolean version, boolean history, boolean progress) {
+        boolean all() {
+            return version && history && progress;
+        }
+    }
+
+    static Present present(Connection c, VersionTables tables) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tables.existsAllQuery())) {
+            rs.next();
+            return new Present(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3));
+        }
+    }
+
     /** The heads in the version table, sorted; empty when the table does not exist. */
     public static Set<String> heads(Connection c, VersionTables tables) throws SQLException {
         if (!exists(c, tables.versionTable())) {

@@ -84,6 +84,16 @@ public final class VersionTables {
         return "SELECT to_regclass(" + SqlLiterals.literal(table) + ") IS NOT NULL";
     }
 
+    /**
+     * One query telling which of the version, history and progress tables exist (three booleans, in that
+     * order): one round trip instead of the idempotent DDL's four when they all do.
+     */
+    public String existsAllQuery() {
+        return "SELECT to_regclass(" + SqlLiterals.literal(versionTable()) + ") IS NOT NULL, to_regclass("
+                + SqlLiterals.literal(historyTable()) + ") IS NOT NULL, to_regclass(" + SqlLiterals.literal(progressTable())
+                + ") IS NOT NULL";
+    }
+
     public String selectHeads() {
         return "SELECT version_num FROM " + versionTable() + " ORDER BY version_num";
     }
