@@ -1,64 +1,78 @@
 package io.convoy.core.apply;
 
-import io.convoy.core.graph.MigrationStep;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * The checkpoint table of batched statements, {@code <schema>.batch_checkpoint}, beside {@code history} and
- * {@code progress} in the version schema. One row per batched statement of an unfinished (or finished but not
- * yet recorded) step: the last key done, keys and rows done, batches. It is written in the same transaction
- * as each batch, so after a crash the row and the data agree; it is deleted in the step's final transaction,
- * together with the version and history rows.
+ * The checkpoints of batched statements, kept in {@code <schema>.history} itself: every committed batch appends,
+ * in its own transaction, one row with {@code outcome = 'checkpoint'} carrying
+ * {@code statement_index, last_key, keys_done, rows_done, batches, statement_done} (the last batch of a statement
+ * says {@code statement_done}), besides the usual revision, direction, checksum, times of the batch, applied_by,
+ * host, plan and command ids; {@code statement_count} is the step's statement count, as in its other rows. History
+ * stays append-only: nothing is updated or deleted, ever.
  *
- * <p>Why not {@code history} itself: history holds one row per applied or failed step, and every reader of it
- * ({@code check}, the executor's redelivery decisions, {@code status}) relies on that.
+ * <p>Resume point of statement {@code i} of a step: its latest checkpoint row with an id above the latest
+ * {@code applied} row of the revision (any direction: an upgrade, a downgrade or a stamp of the revision ends
+ * whatever attempt was under way). So a crashed, halted or failed attempt resumes after its last key, while a
+ * downgrade followed by a new upgrade starts over. The lookup uses the partial index
+ * {@code history_checkpoint_idx (revision, direction, statement_index, id) WHERE outcome = 'checkpoint'}.
+ *
+ * <p>Readers that mean steps leave checkpoint rows out ({@link VersionTables#selectHistory()}, {@code check}, the
+ * executor's history queries).
  */
 public final class BatchCheckpoints {
-    private final String schema;
-    private final String table;
+    private final String history;
 
-    public BatchCheckpoints(String schema) {
-        this.schema = Objects.requireNonNull(schema, "schema");
-        this.table = SqlLiterals.identifier(schema) + ".batch_checkpoint";
+    public BatchCheckpoints(VersionTables tables) {
+        this(tables.historyTable());
     }
 
-    public String table() { return table; }
-
-    public List<String> ddl() {
-        return List.of("CREATE SCHEMA IF NOT EXISTS " + SqlLiterals.identifier(schema),
-                "CREATE TABLE IF NOT EXISTS " + table + " (\n"
-                        + "    revision text NOT NULL,\n"
-                        + "    direction text NOT NULL,\n"
-                        + "    statement_index integer NOT NULL,\n"
-                        + "    checksum text NOT NULL,\n"
-                        + "    last_key text,\n"
-                        + "    keys_done bigint NOT NULL,\n"
-                        + "    rows_done bigint NOT NULL,\n"
-                        + "    batches integer NOT NULL,\n"
-                        + "    finished boolean NOT NULL DEFAULT false,\n"
-                        + "    updated_at timestamptz NOT NULL,\n"
-                        + "    PRIMARY KEY (revision, direction, statement_index)\n"
-                        + ")");
+    /** @param historyTable the quoted history table, as {@link VersionTables#historyTable()} gives it */
+    BatchCheckpoints(String historyTable) {
+        this.history = Objects.requireNonNull(historyTable, "historyTable");
     }
 
-    public String select() {
-        return "SELECT checksum, last_key, keys_done, rows_done, batches, finished FROM " + table
-                + " WHERE revision = ? AND direction = ? AND statement_index = ?";
+    public String table() { return history; }
+
+    /**
+     * The resume point of one batched statement: {@code checksum, last_key, keys_done, rows_done, batches,
+     * statement_done}, no row when the statement starts from scratch. Parameters: revision, direction,
+     * statement_index, revision.
+     */
+    public String selectLatest() {
+        return selectLatest("?", "?", "?");
     }
 
-    /** Parameters: revision, direction, statement_index, checksum, last_key, keys_done, rows_done, batches, finished. */
-    public String upsert() {
-        return "INSERT INTO " + table + " (revision, direction, statement_index, checksum, last_key, keys_done, rows_done,"
-                + " batches, finished, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())"
-                + " ON CONFLICT (revision, direction, statement_index) DO UPDATE SET checksum = excluded.checksum,"
-                + " last_key = excluded.last_key, keys_done = excluded.keys_done, rows_done = excluded.rows_done,"
-                + " batches = excluded.batches, finished = excluded.finished, updated_at = excluded.updated_at";
+    /** {@link #selectLatest()} with the revision, direction and statement index as SQL expressions (offline: literals). */
+    String selectLatest(String revision, String direction, String statementIndex) {
+        String h = history;
+        return "SELECT checksum, last_key, keys_done, rows_done, batches, statement_done FROM " + h
+                + " WHERE outcome = 'checkpoint' AND revision = " + revision + " AND direction = " + direction
+                + " AND statement_index = " + statementIndex + " AND id > coalesce((SELECT max(id) FROM " + h
+                + " WHERE revision = " + revision + " AND outcome = 'applied'), 0) ORDER BY id DESC LIMIT 1";
     }
 
-    /** Deletes the step's checkpoints (its final transaction). */
-    public BoundStatement clear(MigrationStep step) {
-        return BoundStatement.of("DELETE FROM " + table + " WHERE revision = ? AND direction = ?",
-                SqlValue.text(step.revision().id()), SqlValue.text(step.direction().verb()));
+    /** The columns of a checkpoint row, in the order of {@link #insert()}'s parameters after {@code outcome}. */
+    static final String COLUMNS = "revision, direction, outcome, checksum, started_at, finished_at, duration_ms, applied_by, host,"
+            + " statement_count, plan_id, command_id, statement_index, last_key, keys_done, rows_done, batches, statement_done";
+
+    /**
+     * Appends one checkpoint row. Parameters: revision, direction, checksum, started_at, finished_at, duration_ms,
+     * applied_by, host, statement_count, plan_id, command_id, statement_index, last_key, keys_done, rows_done, batches,
+     * statement_done.
+     */
+    public String insert() {
+        return "INSERT INTO " + history + " (" + COLUMNS + ") VALUES (?, ?, '" + VersionTables.CHECKPOINT
+                + "', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * A literal statement appending a checkpoint that starts statement {@code index} over with the current file:
+     * what to run, deliberately, when a partly run batched statement's file changed (MIG004).
+     */
+    public String restart(VersionTables.HistoryRow row, int index) {
+        return "INSERT INTO " + history + " (" + COLUMNS + ") VALUES (" + SqlLiterals.literal(row.revision()) + ", "
+                + SqlLiterals.literal(row.direction()) + ", '" + VersionTables.CHECKPOINT + "', "
+                + SqlLiterals.literal(row.checksum().orElseThrow()) + ", now(), now(), 0, current_user, 'manual', "
+                + row.statementCount() + ", NULL, NULL, " + index + ", NULL, 0, 0, 0, false)";
     }
 }

@@ -5,7 +5,8 @@ import io.convoy.core.script.BatchDirective;
 /**
  * The offline ({@code --sql}) form of a batched statement: one top-level {@code DO} block (PostgreSQL 11+ lets a
  * top-level DO block COMMIT) that walks the same keyset batches as {@link BatchRunner}, commits each batch with
- * its checkpoint row, resumes from an existing checkpoint, and adapts the chunk toward target_ms. What it cannot
+ * its checkpoint row appended to history ({@link BatchCheckpoints}), resumes from the same checkpoint as an online
+ * run (and refuses, MIG004, one written from a file with another checksum), and adapts the chunk toward target_ms. What it cannot
  * do, said in the comment it prints: it does not check replication lag (max_lag), cannot be paused by a halt,
  * reports progress only as NOTICEs, and a statement_timeout of the revision bounds the whole block, not one
  * batch. It must run in psql's autocommit mode (not inside BEGIN, not with {@code --single-transaction}).
@@ -22,12 +23,14 @@ final class BatchOfflineSql {
         String table = d.table();
         String template = batched.expandWith(c -> "(($1 IS NULL OR " + c + " > $1) AND " + c + " <= $2)");
         String where = " WHERE ($1 IS NULL OR " + key + " > $1)";
-        String ids = SqlLiterals.literal(b.revision()) + ", " + SqlLiterals.literal(b.direction()) + ", " + b.migration().index();
+        VersionTables.HistoryRow row = b.checkpoint();
+        String checksum = SqlLiterals.literal(row.checksum().orElseThrow());
+        BatchCheckpoints checkpoints = new BatchCheckpoints(b.historyTable());
         StringBuilder sb = new StringBuilder();
         sb.append("-- batched statement ").append(b.migration().index()).append(" of ").append(b.migration().count())
                 .append(": ").append(d.line().substring(RevisionParser_MARKER_LENGTH)).append('\n');
         sb.append("-- Offline it runs as one DO block: keyset batches on ").append(table).append('.').append(key)
-                .append(", each committed with its checkpoint in ").append(b.checkpointTable()).append(" (a re-run resumes")
+                .append(", each committed with its checkpoint row in ").append(b.historyTable()).append(" (a re-run resumes")
                 .append(" after the last key), chunk adapted toward ").append(d.target().toMillis()).append(" ms. Not offline:")
                 .append(" the max_lag check, halts, progress events (NOTICEs instead); a statement_timeout bounds the whole")
                 .append(" block. Run in autocommit (no BEGIN, no --single-transaction).\n");
@@ -39,11 +42,19 @@ final class BatchOfflineSql {
         sb.append("    v_chunk integer := ").append(d.startRows()).append(";\n");
         sb.append("    v_keys bigint := 0;\n    v_rows bigint := 0;\n    v_n bigint;\n    v_done bigint;\n");
         sb.append("    v_batches integer := 0;\n    v_finished boolean := false;\n    v_t timestamptz;\n    v_ms double precision;\n");
+        sb.append("    v_sum text;\n");
         sb.append("BEGIN\n");
-        sb.append("    SELECT last_key, keys_done, rows_done, batches, finished INTO v_last_text, v_keys, v_rows, v_batches, v_finished\n")
-                .append("        FROM ").append(b.checkpointTable()).append(" WHERE revision = ").append(SqlLiterals.literal(b.revision()))
-                .append(" AND direction = ").append(SqlLiterals.literal(b.direction())).append(" AND statement_index = ")
-                .append(b.migration().index()).append(" AND checksum = ").append(SqlLiterals.literal(b.checksum())).append(";\n");
+        sb.append("    ").append(checkpoints.selectLatest(SqlLiterals.literal(row.revision()), SqlLiterals.literal(row.direction()),
+                String.valueOf(b.migration().index())).replaceFirst(" FROM ", "\n        INTO v_sum, v_last_text, v_keys, v_rows,"
+                + " v_batches, v_finished\n        FROM ")).append(";\n");
+        sb.append("    IF v_sum IS DISTINCT FROM ").append(checksum).append(" AND v_sum IS NOT NULL THEN\n");
+        sb.append("        RAISE EXCEPTION '%', ").append(SqlLiterals.literal("MIG004: revision " + row.revision() + ": batched statement "
+                + b.migration().index() + " was partly run (up to key ")).append(" || coalesce(v_last_text, '-') || ")
+                .append(SqlLiterals.literal(") from a file with checksum ")).append(" || v_sum || ").append(SqlLiterals.literal(
+                        ", but this script has checksum " + row.checksum().orElseThrow() + ": resuming would run another script;"
+                        + " restore the file, or append a fresh checkpoint to start over: "
+                        + checkpoints.restart(row, b.migration().index()))).append(";\n");
+        sb.append("    END IF;\n");
         sb.append("    v_keys := coalesce(v_keys, 0); v_rows := coalesce(v_rows, 0); v_batches := coalesce(v_batches, 0);\n");
         sb.append("    v_finished := coalesce(v_finished, false);\n");
         sb.append("    v_last := v_last_text;\n");
@@ -62,13 +73,14 @@ final class BatchOfflineSql {
         sb.append("            GET DIAGNOSTICS v_done = ROW_COUNT;\n");
         sb.append("            v_last := v_upper; v_keys := v_keys + v_n; v_rows := v_rows + v_done; v_batches := v_batches + 1;\n");
         sb.append("        END IF;\n");
-        sb.append("        INSERT INTO ").append(b.checkpointTable()).append(" (revision, direction, statement_index, checksum,")
-                .append(" last_key, keys_done, rows_done, batches, finished, updated_at)\n")
-                .append("            VALUES (").append(ids).append(", ").append(SqlLiterals.literal(b.checksum()))
-                .append(", v_last::text, v_keys, v_rows, v_batches, v_finished, clock_timestamp())\n")
-                .append("            ON CONFLICT (revision, direction, statement_index) DO UPDATE SET checksum = excluded.checksum,")
-                .append(" last_key = excluded.last_key, keys_done = excluded.keys_done, rows_done = excluded.rows_done,")
-                .append(" batches = excluded.batches, finished = excluded.finished, updated_at = excluded.updated_at;\n");
+        sb.append("        INSERT INTO ").append(b.historyTable()).append(" (").append(BatchCheckpoints.COLUMNS).append(")\n")
+                .append("            VALUES (").append(SqlLiterals.literal(row.revision())).append(", ")
+                .append(SqlLiterals.literal(row.direction())).append(", '").append(VersionTables.CHECKPOINT).append("', ")
+                .append(checksum).append(", v_t, clock_timestamp(), (extract(epoch FROM clock_timestamp() - v_t) * 1000)::bigint, ")
+                .append(SqlLiterals.literal(row.appliedBy())).append(", ").append(SqlLiterals.literal(row.host())).append(", ")
+                .append(row.statementCount()).append(", ").append(literal(row.planId())).append(", ")
+                .append(literal(row.commandId())).append(",\n                ").append(b.migration().index())
+                .append(", v_last::text, v_keys, v_rows, v_batches, v_finished);\n");
         sb.append("        COMMIT;\n");
         sb.append("        v_ms := greatest(1, extract(epoch FROM clock_timestamp() - v_t) * 1000);\n");
         sb.append("        IF v_n >= v_chunk THEN\n");
@@ -80,6 +92,10 @@ final class BatchOfflineSql {
         sb.append("    END LOOP;\n");
         sb.append("END\n").append(TAG).append(";\n");
         return sb.toString();
+    }
+
+    private static String literal(java.util.Optional<String> value) {
+        return value.map(SqlLiterals::literal).orElse("NULL");
     }
 
     private static final int RevisionParser_MARKER_LENGTH = io.convoy.core.script.RevisionParser.MARKER.length();

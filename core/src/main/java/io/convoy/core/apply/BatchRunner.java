@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -24,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * SELECT &lt;key&gt;::text AS convoy_key FROM &lt;table&gt; WHERE &lt;key&gt; &gt; :last ORDER BY &lt;key&gt; OFFSET :n-1 LIMIT 1   -- the batch's upper key
  * &lt;template with {{batch}} = (&lt;key&gt; &gt; :last AND &lt;key&gt; &lt;= :upper)&gt;
- * INSERT INTO &lt;schema&gt;.batch_checkpoint ... ON CONFLICT DO UPDATE                 -- last key, keys/rows done
+ * INSERT INTO &lt;schema&gt;.history (..., outcome, ...) VALUES (..., 'checkpoint', ...)  -- last key, keys/rows done
  * COMMIT
  * </pre>
- * A crash loses at most the open batch, whose rows and checkpoint roll back together: a re-run resumes after the
- * checkpointed key and touches every row once. Before every batch: a {@link MigrationEvent.BatchProgress} (the
+ * A crash loses at most the open batch, whose rows and checkpoint row roll back together: a re-run resumes after the
+ * checkpointed key and touches every row once ({@link BatchCheckpoints}: history stays append-only). Before every batch: a {@link MigrationEvent.BatchProgress} (the
  * listener may pause or stop the backfill there) and, with max_lag, a replication-lag check that waits while the
  * lag is over. The chunk size follows {@link BatchPacer}. A checkpoint written from another script (other
  * checksum) is MIG004.
@@ -56,11 +58,16 @@ final class BatchRunner {
     /** Start of the last batch's data statement (its row locks), set by {@link #batch}. */
     private Instant lockStart;
 
-    /** Runs the statement to its end; SQLException from the database (the open batch rolled back), ConvoyException otherwise. */
-    void run(MigrationStep step, int index, int count, BatchDirective.Batched batched) throws SQLException {
+    /**
+     * Runs the statement to its end; SQLException from the database (the open batch rolled back), ConvoyException otherwise.
+     *
+     * @param row the fixed values of the step's checkpoint rows ({@link VersionTables.HistoryRow#checkpoint})
+     */
+    void run(MigrationStep step, int index, int count, BatchDirective.Batched batched, VersionTables.HistoryRow row)
+            throws SQLException {
         BatchDirective d = batched.directive();
         String keyType = keyType(d);
-        Checkpoint cp = readCheckpoint(step, index);
+        Checkpoint cp = readCheckpoint(step, index, row);
         BatchPacer pacer = new BatchPacer(d.target(), d.minRows(), d.maxRows(), d.startRows());
         OptionalLong total = estimate(d);
         Instant runStart = clock.instant();
@@ -75,7 +82,7 @@ final class BatchRunner {
             waitForLag(step, index, count, d, cp, last, pacer, runStart, keysAtStart, total);
             long keysBefore = cp.keys();
             Instant t0 = clock.instant();
-            cp = batch(step, index, batched, keyType, cp, pacer.chunk());
+            cp = batch(index, batched, keyType, cp, pacer.chunk(), row);
             Instant t1 = clock.instant();
             last = new Duration[] {Duration.between(t0, t1), Duration.between(lockStart, t1)};
             pacer = pacer.after((int) Math.min(Integer.MAX_VALUE, cp.keys() - keysBefore), last[0]);
@@ -83,9 +90,10 @@ final class BatchRunner {
         report(step, index, count, status(cp, last, pacer, runStart, keysAtStart, total, Optional.empty()));
     }
 
-    private Checkpoint batch(MigrationStep step, int index, BatchDirective.Batched batched, String keyType, Checkpoint cp,
-            int chunk) throws SQLException {
+    private Checkpoint batch(int index, BatchDirective.Batched batched, String keyType, Checkpoint cp, int chunk,
+            VersionTables.HistoryRow row) throws SQLException {
         BatchDirective d = batched.directive();
+        Instant started = clock.instant();
         String key = d.key();
         Optional<String> lower = cp.lastKey().map(k -> "CAST(" + SqlLiterals.literal(k) + " AS " + keyType + ")");
         String where = lower.map(l -> " WHERE " + key + " > " + l).orElse("");
@@ -122,7 +130,7 @@ final class BatchRunner {
             }
             Checkpoint next = new Checkpoint(upper == null ? cp.lastKey() : Optional.of(upper), cp.keys() + keys,
                     cp.rows() + rows, cp.batches() + (upper == null ? 0 : 1), last);
-            write(step, index, next);
+            write(row, index, next, started);
             work.commit();
             return next;
         } catch (SQLException | RuntimeException e) {
@@ -141,26 +149,36 @@ final class BatchRunner {
         }
     }
 
-    private void write(MigrationStep step, int index, Checkpoint cp) throws SQLException {
-        try (PreparedStatement ps = work.prepareStatement(checkpoints.upsert())) {
-            ps.setString(1, step.revision().id());
-            ps.setString(2, step.direction().verb());
-            ps.setInt(3, index);
-            ps.setString(4, step.revision().checksum());
-            ps.setString(5, cp.lastKey().orElse(null));
-            ps.setLong(6, cp.keys());
-            ps.setLong(7, cp.rows());
-            ps.setInt(8, cp.batches());
-            ps.setBoolean(9, cp.finished());
+    private void write(VersionTables.HistoryRow row, int index, Checkpoint cp, Instant started) throws SQLException {
+        Instant finished = clock.instant();
+        try (PreparedStatement ps = work.prepareStatement(checkpoints.insert())) {
+            ps.setString(1, row.revision());
+            ps.setString(2, row.direction());
+            ps.setString(3, row.checksum().orElseThrow());
+            ps.setObject(4, OffsetDateTime.ofInstant(started, ZoneOffset.UTC));
+            ps.setObject(5, OffsetDateTime.ofInstant(finished, ZoneOffset.UTC));
+            ps.setLong(6, Math.max(0, Duration.between(started, finished).toMillis()));
+            ps.setString(7, row.appliedBy());
+            ps.setString(8, row.host());
+            ps.setInt(9, row.statementCount());
+            ps.setString(10, row.planId().orElse(null));
+            ps.setString(11, row.commandId().orElse(null));
+            ps.setInt(12, index);
+            ps.setString(13, cp.lastKey().orElse(null));
+            ps.setLong(14, cp.keys());
+            ps.setLong(15, cp.rows());
+            ps.setInt(16, cp.batches());
+            ps.setBoolean(17, cp.finished());
             ps.executeUpdate();
         }
     }
 
-    private Checkpoint readCheckpoint(MigrationStep step, int index) throws SQLException {
-        try (PreparedStatement ps = work.prepareStatement(checkpoints.select())) {
+    private Checkpoint readCheckpoint(MigrationStep step, int index, VersionTables.HistoryRow row) throws SQLException {
+        try (PreparedStatement ps = work.prepareStatement(checkpoints.selectLatest())) {
             ps.setString(1, step.revision().id());
             ps.setString(2, step.direction().verb());
             ps.setInt(3, index);
+            ps.setString(4, step.revision().id());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return new Checkpoint(Optional.empty(), 0, 0, 0, false);
@@ -170,8 +188,9 @@ final class BatchRunner {
                     throw new ConvoyException(ErrorCode.MIG004, "revision " + step.revision().id() + " (" + step.revision().source()
                             + "): batched statement " + index + " was partly run (up to key " + rs.getString(2) + ") from a file"
                             + " with checksum " + checksum + ", but the file now has checksum " + step.revision().checksum()
-                            + ": resuming would run another script. Restore the file, or finish by hand and run DELETE FROM "
-                            + checkpoints.table() + " WHERE revision = " + SqlLiterals.literal(step.revision().id()));
+                            + ": resuming would run another script. Restore the file; or, to run the statement over from its"
+                            + " first key with the current file, append a fresh checkpoint (history is append-only): "
+                            + checkpoints.restart(row, index));
                 }
                 return new Checkpoint(Optional.ofNullable(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getInt(5),
                         rs.getBoolean(6));

@@ -130,7 +130,8 @@ public final class Migrator {
     /**
      * The online preamble: the Session already set application_name on both connections and holds the
      * migration lock, so only the version tables remain, and their (idempotent) DDL runs only when one of
-     * them is missing: one catalog query per run instead of four statements.
+     * them is missing or history has an older shape (no checkpoint columns yet): one catalog query per run
+     * instead of the DDL's statements.
      */
     private void ensureTables(StepRunner runner, VersionStore.Present present) {
         if (!present.all()) {
@@ -182,10 +183,18 @@ public final class Migrator {
         }
     }
 
-    /** convoy.history, oldest first; empty when the table does not exist. */
+    /** convoy.history's step and stamp rows, oldest first; empty when the table does not exist. */
     public List<HistoryEntry> history() {
+        return history(false);
+    }
+
+    /**
+     * convoy.history, oldest first; empty when the table does not exist. With {@code checkpoints}, the per-batch
+     * checkpoint rows of batched statements too ({@link HistoryEntry#isCheckpoint()}).
+     */
+    public List<HistoryEntry> history(boolean checkpoints) {
         try (Connection c = open()) {
-            return VersionStore.history(c, tables);
+            return VersionStore.history(c, tables, checkpoints);
         } catch (SQLException e) {
             throw failure("reading " + tables.historyTable(), e);
         }

@@ -49,10 +49,11 @@ public sealed interface SqlAction {
     /**
      * A batched migration statement ({@link io.convoy.core.script.BatchDirective}): online {@link BatchRunner}
      * runs it in keyset batches; offline it is a {@code DO} block looping over the same batches, each committed
-     * with its checkpoint in {@code checkpointTable}.
+     * with its checkpoint row appended to {@code historyTable}.
+     *
+     * @param checkpoint the fixed values of the statement's checkpoint rows ({@link VersionTables.HistoryRow#checkpoint})
      */
-    record Batched(Migration migration, String revision, String direction, String checksum, String checkpointTable)
-            implements SqlAction {}
+    record Batched(Migration migration, VersionTables.HistoryRow checkpoint, String historyTable) implements SqlAction {}
 
     /** Non-transactional steps: the first {@code completed} statements are done (resume point). */
     record ProgressMark(int completed, BoundStatement statement) implements SqlAction {}

@@ -24,6 +24,8 @@ import java.util.TreeSet;
  *                     [invalid-index guard;] statement; progress mark  (for each statement)
  *                     BEGIN; version update; history row; progress clean-up; COMMIT
  * </pre>
+ * A batched statement's checkpoints are history rows appended by each batch ({@link BatchCheckpoints}); the step's
+ * applied row ends them, so the final transaction has nothing to clean up for them.
  */
 public final class StepActions {
     private final ApplyOptions options;
@@ -120,11 +122,6 @@ public final class StepActions {
             out.add(history);
             out.add(new SqlAction.Commit());
         } else {
-            boolean batched = BatchDirective.anyBatched(statements);
-            if (batched) {
-                BatchCheckpoints checkpoints = new BatchCheckpoints(options.versionSchema());
-                checkpoints.ddl().forEach(ddl -> out.add(new SqlAction.Setup(ddl)));
-            }
             out.add(expect);
             for (int i = 0; i < n; i++) {
                 String sql = statements.get(i);
@@ -133,18 +130,14 @@ public final class StepActions {
                     out.add(new SqlAction.InvalidIndexGuard(i + 1, target.get()));
                 }
                 SqlAction.Migration migration = new SqlAction.Migration(i + 1, n, sql);
-                out.add(BatchDirective.decode(sql).isEmpty() ? migration : new SqlAction.Batched(migration, r.id(),
-                        step.direction().verb(), r.checksum(), new BatchCheckpoints(options.versionSchema()).table()));
+                out.add(BatchDirective.decode(sql).isEmpty() ? migration : new SqlAction.Batched(migration,
+                        VersionTables.HistoryRow.checkpoint(step, options), tables.historyTable()));
                 out.add(new SqlAction.ProgressMark(i + 1, tables.progressMark(step, i + 1)));
             }
             out.add(new SqlAction.Begin());
             out.add(version);
             out.add(history);
             out.add(new SqlAction.Bookkeeping("progress", List.of(tables.progressClear(step))));
-            if (batched) {
-                out.add(new SqlAction.Bookkeeping("batch checkpoints",
-                        List.of(new BatchCheckpoints(options.versionSchema()).clear(step))));
-            }
             out.add(new SqlAction.Commit());
         }
         return out;

@@ -185,7 +185,7 @@ final class StepRunner {
     /**
      * Executes actions in order, saving round trips where that changes nothing: consecutive {@link SqlAction.Setup}s
      * go in one round trip (skipping a {@code SET} whose value this runner set and nothing can have changed since),
-     * and a step's consecutive {@link SqlAction.Bookkeeping} statements (version, history, progress and checkpoint
+     * and a step's consecutive {@link SqlAction.Bookkeeping} statements (version, history and progress
      * rows: each a different table, the version rows deleted and inserted disjoint) in one statement.
      */
     private void executeAll(Context ctx, List<SqlAction> actions) {
@@ -329,11 +329,11 @@ final class StepRunner {
             }
         } else if (action instanceof SqlAction.Migration m) {
             if (m.index() > ctx.resumeAfter()) {
-                migrate(ctx, m);
+                migrate(ctx, m, null);
             }
         } else if (action instanceof SqlAction.Batched b) {
             if (b.migration().index() > ctx.resumeAfter()) {
-                migrate(ctx, b.migration());
+                migrate(ctx, b.migration(), b.checkpoint());
             }
         } else if (action instanceof SqlAction.ProgressMark p) {
             if (p.completed() > ctx.resumeAfter()) {
@@ -383,16 +383,17 @@ final class StepRunner {
         }
     }
 
-    private void migrate(Context ctx, SqlAction.Migration m) {
+    /** @param checkpoint the fixed values of its checkpoint rows when the statement is batched, else null */
+    private void migrate(Context ctx, SqlAction.Migration m, VersionTables.HistoryRow checkpoint) {
         settingsInForce.clear(); // the revision's SQL may change any setting
         Instant t0 = clock.instant();
         Duration lockTimeout = StepActions.lockTimeout(ctx.step().revision(), options);
         Blockers.Watch watch = blockers.watch(workPid, Blockers.period(lockTimeout));
-        Optional<BatchDirective.Batched> batched = BatchDirective.decode(m.sql());
+        Optional<BatchDirective.Batched> batched = checkpoint == null ? Optional.empty() : BatchDirective.decode(m.sql());
         try (Statement st = work.createStatement()) {
             if (batched.isPresent()) {
-                new BatchRunner(work, new BatchCheckpoints(tables.schema()), clock, batchEnvironment, listener)
-                        .run(ctx.step(), m.index(), m.count(), batched.get());
+                new BatchRunner(work, new BatchCheckpoints(tables), clock, batchEnvironment, listener)
+                        .run(ctx.step(), m.index(), m.count(), batched.get(), checkpoint);
             } else {
                 st.execute(m.sql());
             }

@@ -27,17 +27,21 @@ public final class VersionStore {
         }
     }
 
-    /** Which of Convoy's tables exist, asked in one round trip. */
-    record Present(boolean version, boolean history, boolean progress) {
+    /**
+     * Which of Convoy's tables exist, and whether history has the current shape (checkpoint columns and index),
+     * asked in one round trip.
+     */
+    record Present(boolean version, boolean history, boolean progress, boolean historyCurrent) {
+        /** Nothing to create or upgrade. */
         boolean all() {
-            return version && history && progress;
+            return version && history && progress && historyCurrent;
         }
     }
 
     static Present present(Connection c, VersionTables tables) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tables.existsAllQuery())) {
             rs.next();
-            return new Present(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3));
+            return new Present(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
         }
     }
 
@@ -61,20 +65,43 @@ public final class VersionStore {
         return out;
     }
 
-    /** The history, oldest first; empty when the table does not exist. */
+    /** The history's step and stamp rows (no checkpoint rows), oldest first; empty when the table does not exist. */
     public static List<HistoryEntry> history(Connection c, VersionTables tables) throws SQLException {
-        if (!exists(c, tables.historyTable())) {
+        return history(c, tables, false);
+    }
+
+    /**
+     * The history, oldest first; empty when the table does not exist. With {@code checkpoints}, the checkpoint rows
+     * of batched statements too (a table created before checkpoints has none, and is read as it is).
+     */
+    public static List<HistoryEntry> history(Connection c, VersionTables tables, boolean checkpoints) throws SQLException {
+        boolean exists;
+        boolean current;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tables.historyShapeQuery())) {
+            rs.next();
+            exists = rs.getBoolean(1);
+            current = rs.getBoolean(2);
+        }
+        if (!exists) {
             return List.of();
         }
+        boolean withCheckpoints = checkpoints && current;
         List<HistoryEntry> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tables.selectHistory())) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(withCheckpoints ? tables.selectHistoryWithCheckpoints() : tables.selectHistory())) {
             while (rs.next()) {
+                Optional<HistoryEntry.Checkpoint> checkpoint = Optional.empty();
+                if (withCheckpoints && VersionTables.CHECKPOINT.equals(rs.getString("outcome"))) {
+                    checkpoint = Optional.of(new HistoryEntry.Checkpoint(rs.getInt("statement_index"),
+                            Optional.ofNullable(rs.getString("last_key")), rs.getLong("keys_done"), rs.getLong("rows_done"),
+                            rs.getInt("batches"), rs.getBoolean("statement_done")));
+                }
                 out.add(new HistoryEntry(rs.getLong("id"), rs.getString("revision"), rs.getString("direction"),
                         rs.getString("outcome"), rs.getString("checksum"), instant(rs, "started_at"),
                         instant(rs, "finished_at"), Duration.ofMillis(rs.getLong("duration_ms")), rs.getString("applied_by"),
                         rs.getString("host"), rs.getInt("statement_count"), Optional.ofNullable(rs.getString("plan_id")),
                         Optional.ofNullable(rs.getString("command_id")), Optional.ofNullable(rs.getString("error_code")),
-                        Optional.ofNullable(rs.getString("error"))));
+                        Optional.ofNullable(rs.getString("error")), checkpoint));
             }
         }
         return out;

@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code <schema>.version (version_num)}: one row per head, as Alembic's alembic_version;</li>
  *   <li>{@code <schema>.history}: append-only, one row per applied or failed step and per stamp;
- *       the checksum of the latest applied upgrade of a revision is what {@code check} compares;</li>
+ *       the checksum of the latest applied upgrade of a revision is what {@code check} compares. Batched
+ *       statements also append one {@code checkpoint} row per committed batch (see {@link BatchCheckpoints}); the
+ *       readers that mean "steps" ({@link #selectHistory()}, {@code check}, the executor) leave those out;</li>
  *   <li>{@code <schema>.progress}: statements completed by a non-transactional step that has not
  *       finished, so that a re-run resumes after them; the row is deleted when the step finishes.</li>
  * </ul>
@@ -25,6 +27,11 @@ public final class VersionTables {
     public static final String STAMP = "stamp";
     public static final String APPLIED = "applied";
     public static final String FAILED = "failed";
+    /** The outcome of a batched statement's per-batch row (last key done), written in the batch's transaction. */
+    public static final String CHECKPOINT = "checkpoint";
+    /** The columns a history table created before checkpoints lacks; {@link #historyUpgrade()} adds them. */
+    static final List<String> CHECKPOINT_COLUMNS = List.of("statement_index integer", "last_key text", "keys_done bigint",
+            "rows_done bigint", "batches integer", "statement_done boolean");
     /** The revision recorded in history when a stamp empties the version table (Alembic's "base"). */
     public static final String BASE = "base";
 
@@ -44,39 +51,87 @@ public final class VersionTables {
 
     public String progressTable() { return q + ".progress"; }
 
-    /** Idempotent DDL creating the schema and the three tables. */
+    /**
+     * The partial index of checkpoint rows, created last by the DDL: its presence says the history table has the
+     * checkpoint columns and accepts the {@code checkpoint} outcome (see {@link #existsAllQuery()}).
+     */
+    public String checkpointIndex() { return q + ".history_checkpoint_idx"; }
+
+    /**
+     * Idempotent DDL creating the schema and the three tables, and bringing a history table created by an older
+     * Convoy (no checkpoint columns, outcome limited to applied/failed) to the current shape.
+     */
     public List<String> ddl() {
-        return List.of(
-                "CREATE SCHEMA IF NOT EXISTS " + q,
-                "CREATE TABLE IF NOT EXISTS " + versionTable() + " (\n"
-                        + "    version_num text PRIMARY KEY\n"
-                        + ")",
-                "CREATE TABLE IF NOT EXISTS " + historyTable() + " (\n"
-                        + "    id bigserial PRIMARY KEY,\n"
-                        + "    revision text NOT NULL,\n"
-                        + "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),\n"
-                        + "    outcome text NOT NULL CHECK (outcome IN ('applied', 'failed')),\n"
-                        + "    checksum text,\n"
-                        + "    started_at timestamptz NOT NULL,\n"
-                        + "    finished_at timestamptz NOT NULL,\n"
-                        + "    duration_ms bigint NOT NULL,\n"
-                        + "    applied_by text NOT NULL,\n"
-                        + "    host text NOT NULL,\n"
-                        + "    statement_count integer NOT NULL,\n"
-                        + "    plan_id text,\n"
-                        + "    command_id text,\n"
-                        + "    error_code text,\n"
-                        + "    sql_state text,\n"
-                        + "    error text\n"
-                        + ")",
-                "CREATE TABLE IF NOT EXISTS " + progressTable() + " (\n"
-                        + "    revision text NOT NULL,\n"
-                        + "    direction text NOT NULL,\n"
-                        + "    checksum text NOT NULL,\n"
-                        + "    completed_statements integer NOT NULL,\n"
-                        + "    updated_at timestamptz NOT NULL,\n"
-                        + "    PRIMARY KEY (revision, direction)\n"
-                        + ")");
+        List<String> out = new ArrayList<>();
+        out.add("CREATE SCHEMA IF NOT EXISTS " + q);
+        out.add("CREATE TABLE IF NOT EXISTS " + versionTable() + " (\n"
+                + "    version_num text PRIMARY KEY\n"
+                + ")");
+        out.add("CREATE TABLE IF NOT EXISTS " + historyTable() + " (\n"
+                + "    id bigserial PRIMARY KEY,\n"
+                + "    revision text NOT NULL,\n"
+                + "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),\n"
+                + "    outcome text NOT NULL CONSTRAINT history_outcome_check CHECK (outcome IN " + OUTCOMES + "),\n"
+                + "    checksum text,\n"
+                + "    started_at timestamptz NOT NULL,\n"
+                + "    finished_at timestamptz NOT NULL,\n"
+                + "    duration_ms bigint NOT NULL,\n"
+                + "    applied_by text NOT NULL,\n"
+                + "    host text NOT NULL,\n"
+                + "    statement_count integer NOT NULL,\n"
+                + "    plan_id text,\n"
+                + "    command_id text,\n"
+                + "    error_code text,\n"
+                + "    sql_state text,\n"
+                + "    error text,\n"
+                + String.join(",\n", CHECKPOINT_COLUMNS.stream().map(c -> "    " + c).toList()) + "\n"
+                + ")");
+        out.addAll(historyUpgrade());
+        out.add("CREATE TABLE IF NOT EXISTS " + progressTable() + " (\n"
+                + "    revision text NOT NULL,\n"
+                + "    direction text NOT NULL,\n"
+                + "    checksum text NOT NULL,\n"
+                + "    completed_statements integer NOT NULL,\n"
+                + "    updated_at timestamptz NOT NULL,\n"
+                + "    PRIMARY KEY (revision, direction)\n"
+                + ")");
+        return List.copyOf(out);
+    }
+
+    private static final String OUTCOMES = "('applied', 'failed', 'checkpoint')";
+
+    /**
+     * Brings an existing history table to the current shape, idempotently (no-ops on a current one): the checkpoint
+     * columns (nullable, no default: a catalog change, no rewrite), the outcome CHECK constraint replaced by one that
+     * allows {@code checkpoint} (added NOT VALID, then validated: the old rows all pass), and last the partial index
+     * of checkpoint rows that the resume lookup uses and whose presence {@link #existsAllQuery()} asks for.
+     */
+    List<String> historyUpgrade() {
+        String h = historyTable();
+        StringBuilder columns = new StringBuilder("ALTER TABLE " + h);
+        for (int i = 0; i < CHECKPOINT_COLUMNS.size(); i++) {
+            columns.append(i == 0 ? " " : ", ").append("ADD COLUMN IF NOT EXISTS ").append(CHECKPOINT_COLUMNS.get(i));
+        }
+        String check = "DO $convoy$\n"
+                + "DECLARE\n"
+                + "    c record;\n"
+                + "BEGIN\n"
+                + "    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + SqlLiterals.literal(h) + "::regclass\n"
+                + "            AND contype = 'c' AND conname = 'history_outcome_check'\n"
+                + "            AND pg_get_constraintdef(oid) LIKE '%''checkpoint''%') THEN\n"
+                + "        FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = " + SqlLiterals.literal(h) + "::regclass\n"
+                + "                AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%outcome%' LOOP\n"
+                + "            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + SqlLiterals.literal(h) + ", c.conname);\n"
+                + "        END LOOP;\n"
+                + "        EXECUTE " + SqlLiterals.literal("ALTER TABLE " + h + " ADD CONSTRAINT history_outcome_check CHECK (outcome IN "
+                        + OUTCOMES + ") NOT VALID") + ";\n"
+                + "        EXECUTE " + SqlLiterals.literal("ALTER TABLE " + h + " VALIDATE CONSTRAINT history_outcome_check") + ";\n"
+                + "    END IF;\n"
+                + "END\n"
+                + "$convoy$";
+        String index = "CREATE INDEX IF NOT EXISTS history_checkpoint_idx ON " + h
+                + " (revision, direction, statement_index, id) WHERE outcome = 'checkpoint'";
+        return List.of(columns.toString(), check, index);
     }
 
     /** {@code SELECT to_regclass(...)}: non-null when the table exists (checked before reading, never creating). */
@@ -85,22 +140,43 @@ public final class VersionTables {
     }
 
     /**
-     * One query telling which of the version, history and progress tables exist (three booleans, in that
-     * order): one round trip instead of the idempotent DDL's four when they all do.
+     * One query telling which of the version, history and progress tables exist, and whether the history table has
+     * the current shape (its checkpoint index, created last by {@link #ddl()}, exists): four booleans, in that order.
+     * One round trip instead of the idempotent DDL's statements when all four are true; a history table created by
+     * an older Convoy reads false in the fourth and gets {@link #historyUpgrade()} once.
      */
     public String existsAllQuery() {
         return "SELECT to_regclass(" + SqlLiterals.literal(versionTable()) + ") IS NOT NULL, to_regclass("
                 + SqlLiterals.literal(historyTable()) + ") IS NOT NULL, to_regclass(" + SqlLiterals.literal(progressTable())
-                + ") IS NOT NULL";
+                + ") IS NOT NULL, to_regclass(" + SqlLiterals.literal(checkpointIndex()) + ") IS NOT NULL";
+    }
+
+    /**
+     * Whether the history table exists and whether it has the checkpoint columns (two booleans): for readers, which
+     * never upgrade a table and must read an old-shape one too.
+     */
+    public String historyShapeQuery() {
+        return "SELECT to_regclass(" + SqlLiterals.literal(historyTable()) + ") IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
+                + " WHERE attrelid = to_regclass(" + SqlLiterals.literal(historyTable()) + ") AND attname = 'statement_done'"
+                + " AND NOT attisdropped)";
     }
 
     public String selectHeads() {
         return "SELECT version_num FROM " + versionTable() + " ORDER BY version_num";
     }
 
+    /** The step and stamp rows of history, oldest first: everything but the checkpoint rows of batched statements. */
     public String selectHistory() {
         return "SELECT id, revision, direction, outcome, checksum, started_at, finished_at, duration_ms, applied_by,"
-                + " host, statement_count, plan_id, command_id, error_code, error FROM " + historyTable() + " ORDER BY id";
+                + " host, statement_count, plan_id, command_id, error_code, error FROM " + historyTable()
+                + " WHERE outcome <> 'checkpoint' ORDER BY id";
+    }
+
+    /** Every row of history with the checkpoint columns, oldest first (a history table of the current shape only). */
+    public String selectHistoryWithCheckpoints() {
+        return "SELECT id, revision, direction, outcome, checksum, started_at, finished_at, duration_ms, applied_by,"
+                + " host, statement_count, plan_id, command_id, error_code, error, statement_index, last_key, keys_done,"
+                + " rows_done, batches, statement_done FROM " + historyTable() + " ORDER BY id";
     }
 
     public String selectProgress() {
@@ -165,6 +241,17 @@ public final class VersionTables {
                     Optional.of(step.revision().checksum()), step.statements().size(), options.appliedBy(),
                     options.host(), options.planId(), options.commandId(), Optional.of(errorCode), sqlState,
                     Optional.of(error));
+        }
+
+        /**
+         * The fixed part of a batched statement's checkpoint rows (the batch's own values are bound per batch):
+         * statement_count is the step's statement count, as in the step's other rows; statement_index says which.
+         */
+        public static HistoryRow checkpoint(MigrationStep step, ApplyOptions options) {
+            return new HistoryRow(step.revision().id(), step.direction().verb(), CHECKPOINT,
+                    Optional.of(step.revision().checksum()), step.statements().size(), options.appliedBy(),
+                    options.host(), options.planId(), options.commandId(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
 
         public static HistoryRow stamped(String revision, ApplyOptions options) {

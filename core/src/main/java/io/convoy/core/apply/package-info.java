@@ -17,21 +17,26 @@
  * <h2>Tables (schema {@code ApplyOptions.versionSchema}, default {@code convoy})</h2>
  * {@code version(version_num)} one row per head; {@code history} append-only (applied and failed
  * steps, stamps; the latest applied upgrade's checksum is what {@code check} compares; the
- * SQLSTATE of a failure is in {@code sql_state}); {@code progress} completed statements of an
- * unfinished non-transactional step (resume point, deleted when the step finishes); {@code batch_checkpoint} the
- * last key done by each batched statement of an unfinished step (created only when a step has one).
+ * SQLSTATE of a failure is in {@code sql_state}; and one {@code checkpoint} row per committed batch of a batched
+ * statement, see below); {@code progress} completed statements of an unfinished non-transactional step (resume
+ * point, deleted when the step finishes). A history table created before checkpoints existed is brought to the
+ * current shape once, by the same idempotent DDL ({@link io.convoy.core.apply.VersionTables#ddl()}), when the one
+ * catalog query a run starts with finds its checkpoint index missing.
  *
  * <h2>Batched statements</h2>
  * A statement under {@code -- convoy:batch:} ({@link io.convoy.core.script.BatchDirective}, only in
  * non-transactional revisions) is a {@link io.convoy.core.apply.SqlAction.Batched} action. Online
  * {@link io.convoy.core.apply.BatchRunner} walks the key in keyset batches, each one transaction holding the batch
- * and its row in {@code batch_checkpoint} (last key, keys/rows done), so a crash or a stop between batches resumes
- * after the last committed key and touches every row once; the chunk adapts toward target_ms
+ * and the {@code checkpoint} row it appends to {@code history} (statement index, last key, keys/rows done, batches;
+ * {@link io.convoy.core.apply.BatchCheckpoints}), so a crash, a halt or a failed attempt resumes after the last
+ * committed key and touches every row once, while a step recorded applied (or a downgrade, or a stamp) after
+ * those rows makes the next run of the revision start over; the chunk adapts toward target_ms
  * ({@link io.convoy.core.apply.BatchPacer}); before every batch a {@link io.convoy.core.apply.MigrationEvent.BatchProgress}
  * goes to the listener, which may block (a halt: pause) or throw (a stop), and with max_lag the runner waits while
  * {@code pg_stat_replication} shows more lag ({@link io.convoy.core.apply.BatchEnvironment}: sleeper and probe
- * injectable). The checkpoint rows go in the step's final transaction. Offline the statement is a top-level
- * {@code DO} block that loops over the same batches with COMMIT, resumes from the same checkpoint, but checks no
+ * injectable). Readers that mean steps ({@code check}, {@link io.convoy.core.apply.Migrator#history()}, the
+ * executor) leave checkpoint rows out. Offline the statement is a top-level {@code DO} block that loops over the
+ * same batches with COMMIT, appends the same checkpoint rows and resumes from the same checkpoint, but checks no
  * lag and cannot be halted.
  *
  * <h2>Choices</h2>

@@ -2,6 +2,7 @@ package io.convoy.core.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.convoy.core.error.ConvoyException;
@@ -153,9 +154,36 @@ class BatchBackfillIT {
         assertThat(progress.stream().filter(s -> s.batches() > 0 && !s.finished()))
                 .allSatisfy(s -> assertThat(s.totalEstimate()).hasValue(ROWS))
                 .anySatisfy(s -> assertThat(s.eta()).isPresent());
-        // the checkpoint goes with the step's final transaction; history has the applied row
-        assertThat(number("SELECT count(*) FROM convoy.batch_checkpoint")).isZero();
+        // one checkpoint row per committed batch in history, then the applied row; no table of its own
         assertThat(number("SELECT count(*) FROM convoy.history WHERE revision = 'b1' AND outcome = 'applied'")).isEqualTo(1);
+        // (one more row, with the same batch count, when the last full batch happened to end on the last key)
+        long checkpoints = number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint'");
+        assertThat(number("SELECT count(DISTINCT batches) FROM convoy.history WHERE outcome = 'checkpoint'")).isEqualTo(last.batches());
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint' AND revision = 'b1'"
+                + " AND direction = 'upgrade' AND statement_index = 1 AND checksum = '" + r.checksum() + "' AND statement_count = 1"
+                + " AND finished_at >= started_at AND duration_ms >= 0 AND applied_by IS NOT NULL")).isEqualTo(checkpoints);
+        assertThat(number("SELECT keys_done FROM convoy.history WHERE outcome = 'checkpoint' AND statement_done")).isEqualTo(ROWS);
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint' AND id > (SELECT id FROM"
+                + " convoy.history WHERE outcome = 'applied')")).isZero();
+        assertThat(number("SELECT count(*) FROM (SELECT keys_done, lag(keys_done) OVER (ORDER BY id) AS before FROM convoy.history"
+                + " WHERE outcome = 'checkpoint') k WHERE keys_done < before")).as("keys done grow batch by batch").isZero();
+        assertNoCheckpointTable();
+        Migrator m = migrator(e -> { });
+        assertThat(m.history()).extracting(HistoryEntry::outcome).containsExactly("applied");
+        List<HistoryEntry> all = m.history(true);
+        assertThat(all).hasSize((int) checkpoints + 1);
+        assertThat(all.get(all.size() - 1).outcome()).isEqualTo("applied");
+        HistoryEntry final_ = all.get(all.size() - 2);
+        assertThat(final_.isCheckpoint()).isTrue();
+        assertThat(final_.checkpoint()).hasValueSatisfying(c -> {
+            assertThat(c.statementIndex()).isEqualTo(1);
+            assertThat(c.lastKey()).contains(String.valueOf(ROWS));
+            assertThat(c.keysDone()).isEqualTo(ROWS);
+            assertThat(c.rowsDone()).isEqualTo(ROWS);
+            assertThat(c.batches()).isEqualTo(last.batches());
+            assertThat(c.statementDone()).isTrue();
+        });
+        assertThat(m.check(List.of(r), Set.of("b1")).worst()).isEmpty();
     }
 
     @Test
@@ -168,8 +196,10 @@ class BatchBackfillIT {
             }
         }).apply(upgrade(r))).isSameAs(crash);
 
-        assertThat(number("SELECT keys_done FROM convoy.batch_checkpoint")).isEqualTo(7000);
-        assertThat(number("SELECT last_key::bigint FROM convoy.batch_checkpoint")).isEqualTo(7000);
+        assertThat(number(LATEST + "keys_done" + LATEST_FROM)).isEqualTo(7000);
+        assertThat(number(LATEST + "last_key::bigint" + LATEST_FROM)).isEqualTo(7000);
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint'")).isEqualTo(7);
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'failed'")).isEqualTo(1);
         assertThat(number("SELECT count(*) FROM pages WHERE touched = 1")).isEqualTo(7000);
         assertThat(number("SELECT max(id) FROM pages WHERE touched = 1")).isEqualTo(7000);
         assertThat(number("SELECT count(*) FROM convoy.version")).isZero();
@@ -180,6 +210,128 @@ class BatchBackfillIT {
         assertThat(progress().get(0).lastKey()).contains("7000");
         assertEveryRowTouchedOnce();
         assertThat(progress().get(progress().size() - 1).rowsDone()).isEqualTo(ROWS);
+        assertNoCheckpointTable();
+    }
+
+    /** The latest checkpoint row's column: {@code LATEST + "keys_done" + LATEST_FROM}. */
+    private static final String LATEST = "SELECT ";
+    private static final String LATEST_FROM = " FROM convoy.history WHERE outcome = 'checkpoint' ORDER BY id DESC LIMIT 1";
+
+    private void assertNoCheckpointTable() throws SQLException {
+        assertThat(number("SELECT count(*) FROM pg_class WHERE relname = 'batch_checkpoint'")).isZero();
+    }
+
+    @Test
+    void aDowngradeThenANewUpgradeStartsOverWhileAFailedAttemptResumes() throws SQLException {
+        Revision r = backfill("table=pages key=id target_ms=5000 min_rows=10000 start_rows=10000 max_rows=10000");
+        assertThatThrownBy(() -> migrator(e -> {
+            if (e instanceof MigrationEvent.BatchProgress p && p.status().batches() == 2) {
+                throw new IllegalStateException("stop");
+            }
+        }).apply(upgrade(r))).hasMessage("stop");
+        events.clear();
+        migrator(e -> { }).apply(upgrade(r));
+        assertThat(progress().get(0).batches()).as("the failed attempt resumes").isEqualTo(2);
+        assertEveryRowTouchedOnce();
+
+        migrator(e -> { }).apply(new Plan(Direction.DOWNGRADE, Set.of("b1"), Set.of(),
+                List.of(new MigrationStep(r, Direction.DOWNGRADE, Set.of("b1"), Set.of()))));
+        events.clear();
+        migrator(e -> { }).apply(upgrade(r));
+        assertThat(progress().get(0).batches()).as("after a downgrade the upgrade starts over").isZero();
+        assertThat(progress().get(0).lastKey()).isEmpty();
+        // each run touched every row once: upgrade, downgrade, upgrade
+        assertThat(number("SELECT count(*) FROM pages WHERE touched = 3 AND slug IS NOT NULL")).isEqualTo(ROWS);
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'applied'")).isEqualTo(3);
+        assertThat(migrator(e -> { }).history()).extracting(h -> h.direction() + " " + h.outcome())
+                .containsExactly("upgrade failed", "upgrade applied", "downgrade applied", "upgrade applied");
+    }
+
+    /** convoy.history as Convoy created it before checkpoints lived there. */
+    private static final String OLD_HISTORY = """
+            CREATE TABLE convoy.history (
+                id bigserial PRIMARY KEY,
+                revision text NOT NULL,
+                direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),
+                outcome text NOT NULL CHECK (outcome IN ('applied', 'failed')),
+                checksum text,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz NOT NULL,
+                duration_ms bigint NOT NULL,
+                applied_by text NOT NULL,
+                host text NOT NULL,
+                statement_count integer NOT NULL,
+                plan_id text,
+                command_id text,
+                error_code text,
+                sql_state text,
+                error text
+            )""";
+
+    @Test
+    void aHistoryTableOfAnOlderConvoyIsUpgradedOnceAndKeepsItsRows() throws SQLException {
+        exec("CREATE SCHEMA convoy");
+        exec("CREATE TABLE convoy.version (version_num text PRIMARY KEY)");
+        exec(OLD_HISTORY);
+        exec("CREATE TABLE convoy.progress (revision text NOT NULL, direction text NOT NULL, checksum text NOT NULL,"
+                + " completed_statements integer NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (revision, direction))");
+        exec("INSERT INTO convoy.history (revision, direction, outcome, checksum, started_at, finished_at, duration_ms, applied_by,"
+                + " host, statement_count, plan_id, command_id, error_code, sql_state, error) VALUES"
+                + " ('b1', 'upgrade', 'failed', 'old', now(), now(), 5, 'ann', 'h1', 1, 'p0', 'c0', 'MIG013', '42601', 'syntax'),"
+                + " ('b1', 'stamp', 'applied', NULL, now(), now(), 0, 'ann', 'h1', 0, NULL, NULL, NULL, NULL, NULL),"
+                + " ('base', 'stamp', 'applied', NULL, now(), now(), 0, 'ann', 'h1', 0, NULL, NULL, NULL, NULL, NULL)");
+        String before = strings("SELECT string_agg(concat_ws(' ', id, revision, direction, outcome, checksum, started_at,"
+                + " finished_at, duration_ms, applied_by, host, statement_count, plan_id, command_id, error_code, sql_state, error),"
+                + " '|' ORDER BY id) FROM convoy.history");
+        VersionTables tables = new VersionTables("convoy");
+        try (Connection c = connect(db)) {
+            VersionStore.Present present = VersionStore.present(c, tables);
+            assertThat(present.version() && present.history() && present.progress()).isTrue();
+            assertThat(present.historyCurrent()).as("an old-shape history is seen by the one existence query").isFalse();
+            assertThat(VersionStore.history(c, tables, true)).hasSize(3).noneMatch(HistoryEntry::isCheckpoint);
+        }
+
+        Revision r = backfill("table=pages key=id target_ms=5000 min_rows=10000 start_rows=10000 max_rows=10000");
+        assertThatThrownBy(() -> migrator(e -> {
+            if (e instanceof MigrationEvent.BatchProgress p && p.status().batches() == 3) {
+                throw new IllegalStateException("stop");
+            }
+        }).apply(upgrade(r))).hasMessage("stop");
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint'")).isEqualTo(3);
+        events.clear();
+        assertThat(migrator(e -> { }).apply(upgrade(r))).containsExactly("b1");
+        assertThat(progress().get(0).batches()).isEqualTo(3);
+        assertEveryRowTouchedOnce();
+
+        // the old rows are all there, unchanged; the new ones follow them
+        assertThat(strings("SELECT string_agg(concat_ws(' ', id, revision, direction, outcome, checksum, started_at,"
+                + " finished_at, duration_ms, applied_by, host, statement_count, plan_id, command_id, error_code, sql_state, error),"
+                + " '|' ORDER BY id) FROM convoy.history WHERE id <= 3")).isEqualTo(before);
+        assertThat(strings("SELECT string_agg(outcome, ' ' ORDER BY id) FROM convoy.history WHERE id > 3"))
+                .isEqualTo("checkpoint checkpoint checkpoint failed checkpoint checkpoint checkpoint applied");
+        assertThat(number("SELECT count(*) FROM pg_constraint WHERE conrelid = 'convoy.history'::regclass AND contype = 'c'"
+                + " AND pg_get_constraintdef(oid) LIKE '%outcome%'")).as("one outcome check, replaced").isEqualTo(1);
+        assertThatThrownBy(() -> exec("INSERT INTO convoy.history (revision, direction, outcome, started_at, finished_at,"
+                + " duration_ms, applied_by, host, statement_count) VALUES ('x', 'upgrade', 'other', now(), now(), 0, 'a', 'h', 0)"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("history_outcome_check");
+        try (Connection c = connect(db)) {
+            assertThat(VersionStore.present(c, tables).all()).as("upgraded: the fast path holds again").isTrue();
+        }
+        // the upgrade is idempotent: running the DDL again changes nothing
+        for (String ddl : tables.ddl()) {
+            exec(ddl);
+        }
+        assertThat(number("SELECT count(*) FROM pg_constraint WHERE conrelid = 'convoy.history'::regclass AND contype = 'c'"
+                + " AND pg_get_constraintdef(oid) LIKE '%outcome%'")).isEqualTo(1);
+        assertThat(number("SELECT count(*) FROM convoy.history")).isEqualTo(3 + 8);
+        assertNoCheckpointTable();
+    }
+
+    private String strings(String sql) throws SQLException {
+        try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test
@@ -198,7 +350,7 @@ class BatchBackfillIT {
                     .satisfies(e -> assertThat(((ConvoyException) e.getCause()).code()).isEqualTo(ErrorCode.MIG021));
             hs.execute("SELECT pg_advisory_unlock(4242)");
         }
-        assertThat(number("SELECT last_key::bigint FROM convoy.batch_checkpoint")).isEqualTo(20_000);
+        assertThat(number(LATEST + "last_key::bigint" + LATEST_FROM)).isEqualTo(20_000);
         assertThat(number("SELECT count(*) FROM pages WHERE touched = 1")).isEqualTo(20_000);
         assertThat(number("SELECT count(*) FROM pages WHERE touched > 1")).isZero();
 
@@ -266,7 +418,7 @@ class BatchBackfillIT {
         assertThat(paused).as("paused within one batch of the halt").isBetween(gate.haltedAfterBatch(), gate.haltedAfterBatch() + 1);
         // nothing moves while halted: the checkpoint is where the pause is, and no batch transaction is open
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-                .until(() -> number("SELECT batches FROM convoy.batch_checkpoint") == paused);
+                .until(() -> number(LATEST + "batches" + LATEST_FROM) == paused);
         assertThat(number("SELECT count(*) FROM pages WHERE touched = 1")).isEqualTo(paused * 500L);
         assertThat(number("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in%'"))
                 .isZero();
@@ -305,10 +457,18 @@ class BatchBackfillIT {
             }
         }).apply(upgrade(r))).hasMessage("stop");
         Revision changed = backfill("table=pages key=id min_rows=1000 start_rows=1000 max_rows=2000");
-        assertThatThrownBy(() -> migrator(e -> { }).apply(upgrade(changed))).isInstanceOf(ConvoyException.class)
-                .satisfies(e -> assertThat(((ConvoyException) e).code()).isEqualTo(ErrorCode.MIG004))
-                .hasMessageContaining("batched statement 1 was partly run (up to key 2000)");
+        ConvoyException refused = (ConvoyException) catchThrowable(() -> migrator(e -> { }).apply(upgrade(changed)));
+        assertThat(refused.code()).isEqualTo(ErrorCode.MIG004);
+        assertThat(refused).hasMessageContaining("batched statement 1 was partly run (up to key 2000)");
         assertThat(number("SELECT count(*) FROM pages WHERE touched = 1")).isEqualTo(2000);
+        // the remedy the message gives: a fresh checkpoint appended to history; the changed file then starts over
+        String restart = refused.getMessage().substring(refused.getMessage().indexOf("INSERT INTO "));
+        exec(restart);
+        events.clear();
+        assertThat(migrator(e -> { }).apply(upgrade(changed))).containsExactly("b1");
+        assertThat(progress().get(0).batches()).isZero();
+        assertThat(number("SELECT count(*) FROM pages WHERE touched = 2")).isEqualTo(2000);
+        assertThat(number("SELECT count(*) FROM pages WHERE touched = 1")).isEqualTo(ROWS - 2000);
     }
 
     @Test
@@ -317,13 +477,12 @@ class BatchBackfillIT {
         String script = new OfflineRenderer(ApplyOptions.defaults()).render(upgrade(r));
         assertThat(script).contains("DO $convoy_batch$").contains("COMMIT;").contains("Not offline: the max_lag check");
         // a checkpoint as an interrupted online run leaves it: 3 batches of 700 keys
-        exec("CREATE SCHEMA convoy");
-        for (String ddl : new BatchCheckpoints("convoy").ddl()) {
+        for (String ddl : new VersionTables("convoy").ddl()) {
             exec(ddl);
         }
         exec("UPDATE pages SET slug = lower(replace(title, ' ', '-')) WHERE id <= 2100");
-        exec("INSERT INTO convoy.batch_checkpoint VALUES ('b1', 'upgrade', 1, '" + r.checksum() + "', '2100', 2100, 2100, 3,"
-                + " false, now())");
+        exec("INSERT INTO convoy.history (" + BatchCheckpoints.COLUMNS + ") VALUES ('b1', 'upgrade', 'checkpoint', '"
+                + r.checksum() + "', now(), now(), 1, 'ann', 'h1', 1, NULL, NULL, 1, '2100', 2100, 2100, 3, false)");
         try (Connection c = connect(db); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             for (SqlStatement s : SqlSplitter.statements(script, "offline.sql", 1)) {
@@ -332,7 +491,21 @@ class BatchBackfillIT {
         }
         assertEveryRowTouchedOnce();
         assertThat(number("SELECT count(*) FROM convoy.version WHERE version_num = 'b1'")).isEqualTo(1);
-        assertThat(number("SELECT count(*) FROM convoy.batch_checkpoint")).isZero();
+        // the DO block appended its checkpoint rows after the one it resumed from, the last one done
+        assertThat(number("SELECT min(batches) FROM convoy.history WHERE outcome = 'checkpoint' AND id > 1")).isEqualTo(4);
+        assertThat(number("SELECT keys_done FROM convoy.history WHERE outcome = 'checkpoint' AND statement_done")).isEqualTo(ROWS);
+        assertThat(number("SELECT count(*) FROM convoy.history WHERE outcome = 'checkpoint' AND applied_by = "
+                + SqlLiterals.literal(ApplyOptions.defaults().appliedBy())
+                + " AND checksum = '" + r.checksum() + "' AND statement_index = 1 AND finished_at >= started_at")).isPositive();
+        assertNoCheckpointTable();
+        // a second run of the script after a checksum change is refused by the DO block (MIG004), not silently run again
+        String changed = new OfflineRenderer(ApplyOptions.defaults()).render(upgrade(
+                backfill("table=pages key=id target_ms=50 min_rows=100 start_rows=700 max_rows=6000")));
+        exec("INSERT INTO convoy.history (" + BatchCheckpoints.COLUMNS + ") VALUES ('b1', 'upgrade', 'checkpoint', '"
+                + r.checksum() + "', now(), now(), 1, 'ann', 'h1', 1, NULL, NULL, 1, '700', 700, 700, 1, false)");
+        String block = changed.substring(changed.indexOf("DO $convoy_batch$"), changed.indexOf("$convoy_batch$;") + 15);
+        assertThatThrownBy(() -> exec(block)).isInstanceOf(SQLException.class).hasMessageContaining("MIG004")
+                .hasMessageContaining("up to key 700");
     }
 
     @Test

@@ -42,10 +42,7 @@ class OfflineRendererTest {
                 END
                 $convoy$;
                 CREATE SCHEMA IF NOT EXISTS "convoy";
-                %s;
-                %s;
-                %s;
-
+                %s
                 -- revision 1a2b (upgrade): revision 1a2b [versions/1a2b.sql]
                 SET lock_timeout = '2000ms';
                 SET statement_timeout = '0';
@@ -62,8 +59,17 @@ class OfflineRendererTest {
                 INSERT INTO "convoy".version (version_num) VALUES ('1a2b');
                 INSERT INTO "convoy".history (revision, direction, outcome, checksum, started_at, finished_at, duration_ms, applied_by, host, statement_count, plan_id, command_id, error_code, sql_state, error) VALUES ('1a2b', 'upgrade', 'applied', '%s', now(), clock_timestamp(), (extract(epoch from clock_timestamp() - now()) * 1000)::bigint, 'o''brien', 'build-1', 2, 'plan-1', NULL, NULL, NULL, NULL);
                 COMMIT;
-                """.formatted(key, key, new VersionTables("convoy").ddl().get(1), new VersionTables("convoy").ddl().get(2),
-                new VersionTables("convoy").ddl().get(3), r.checksum()));
+                """.formatted(key, key, tablesDdl(), r.checksum()));
+    }
+
+    /** The version-table DDL after CREATE SCHEMA, one statement a line, as the renderer prints it, and the blank line after. */
+    private static String tablesDdl() {
+        List<String> ddl = new VersionTables("convoy").ddl();
+        StringBuilder out = new StringBuilder();
+        for (String s : ddl.subList(1, ddl.size())) {
+            out.append(s).append(";\n");
+        }
+        return out.toString();
     }
 
     @Test
