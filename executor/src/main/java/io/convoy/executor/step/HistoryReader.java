@@ -12,8 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads convoy.history for the executor's decisions. Never creates a table: a missing one reads as empty. */
+/**
+ * Reads convoy.history for the executor's decisions. Never creates a table: a missing one reads as empty. The
+ * per-batch {@code checkpoint} rows of batched statements are no step outcome: every query here leaves them out
+ * (a backfill writes hundreds of them, which would crowd the plan's rows and the latest rows out).
+ */
 final class HistoryReader {
+    /** Step and stamp rows only; works on a history table created before checkpoints too. */
+    private static final String NOT_CHECKPOINT = "outcome <> 'checkpoint'";
     private static final String COLUMNS = "id, plan_id, command_id, revision, direction, outcome, checksum, duration_ms,"
             + " finished_at, applied_by, host, error_code, sql_state, error";
 
@@ -32,7 +38,7 @@ final class HistoryReader {
      *                     less); if that fails, the caller asks again without the assumption
      */
     PlanHistory plan(Connection c, String planId, boolean knownToExist) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM " + tables.historyTable() + " WHERE plan_id = ? ORDER BY id";
+        String sql = "SELECT " + COLUMNS + " FROM " + tables.historyTable() + " WHERE plan_id = ? AND " + NOT_CHECKPOINT + " ORDER BY id";
         return new PlanHistory(planId, knownToExist ? read(c, sql, planId) : query(c, sql, planId));
     }
 
@@ -49,7 +55,8 @@ final class HistoryReader {
 
     /** The latest rows, newest first (for the target state at start-up). */
     List<HistoryRow> latest(Connection c, int limit) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM " + tables.historyTable() + " ORDER BY id DESC LIMIT " + limit, null);
+        return query(c, "SELECT " + COLUMNS + " FROM " + tables.historyTable() + " WHERE " + NOT_CHECKPOINT
+                + " ORDER BY id DESC LIMIT " + limit, null);
     }
 
     private List<HistoryRow> query(Connection c, String sql, String parameter) throws SQLException {
