@@ -178,6 +178,19 @@ public final class RevisionFormat {
         }
     }
 
+    /**
+     * One checkpoint row of a batched statement:
+     * {@code checkpoint #12 upgrade statement 1: batch 7, 7000 keys, 7000 rows, last key 7000 (2026-... UTC, 40 ms, by ann@h1)}
+     * and {@code , done} for a statement's last batch.
+     */
+    public static String checkpointLine(HistoryEntry e) {
+        HistoryEntry.Checkpoint c = e.checkpoint().orElseThrow();
+        return "checkpoint #" + e.id() + " " + e.direction() + " statement " + c.statementIndex() + ": batch " + c.batches() + ", "
+                + c.keysDone() + " keys, " + c.rowsDone() + " rows, last key " + c.lastKey().orElse("-") + " ("
+                + TIME.format(e.finishedAt()) + ", " + e.duration().toMillis() + " ms, by " + e.appliedBy() + "@" + e.host() + ")"
+                + (c.statementDone() ? ", done" : "");
+    }
+
     /** The latest successful upgrade or stamp row of each revision. */
     public static Map<String, HistoryEntry> lastApplied(List<HistoryEntry> history) {
         Map<String, HistoryEntry> out = new HashMap<>();

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "history", description = {"List revisions, newest first, as Alembic does: <down> -> <rev> (labels) (head), message.",
-        "--verbose adds full entries and, when a url is configured, applied-at/by/duration/checksum from convoy.history."})
+        "--verbose adds full entries and, when a url is configured, applied-at/by/duration/checksum from convoy.history.",
+        "--checkpoints adds, under each revision, the checkpoint rows its batched statements left in convoy.history"
+                + " (one per committed batch; left out by default)."})
 public final class HistoryCommand extends AbstractCommand {
     @Option(names = {"-r", "--rev-range"}, paramLabel = "<range>", description = "a range such as base:head, <rev>:, :<rev>, -3:current")
     String range;
@@ -23,19 +25,30 @@ public final class HistoryCommand extends AbstractCommand {
     @Option(names = {"-i", "--indicate-current"}, description = "mark the database's current revision(s) with (current)")
     boolean indicateCurrent;
 
+    @Option(names = "--checkpoints", description = "also list the per-batch checkpoint rows of batched statements from"
+            + " convoy.history (needs a url)")
+    boolean checkpoints;
+
     @Override
     int execute() {
         Project project = project();
         RevisionGraph graph = project.graph();
         RevisionFormat fmt = new RevisionFormat(graph);
-        boolean needsDatabase = indicateCurrent || (range != null && range.contains("current"))
+        boolean needsDatabase = indicateCurrent || checkpoints || (range != null && range.contains("current"))
                 || (root.verbose() && project.config().url().isPresent());
         Set<String> current = Set.of();
         Optional<List<HistoryEntry>> history = Optional.empty();
+        List<HistoryEntry> checkpointRows = List.of();
         if (needsDatabase) {
             Migrator migrator = project.migrator(e -> { });
             current = migrator.currentHeads();
-            if (root.verbose()) {
+            if (checkpoints) {
+                List<HistoryEntry> all = migrator.history(true);
+                checkpointRows = all.stream().filter(HistoryEntry::isCheckpoint).toList();
+                if (root.verbose()) {
+                    history = Optional.of(all.stream().filter(h -> !h.isCheckpoint()).toList());
+                }
+            } else if (root.verbose()) {
                 history = Optional.of(migrator.history());
             }
         }
@@ -46,7 +59,7 @@ public final class HistoryCommand extends AbstractCommand {
         } else {
             revisions = graph.history(range, current);
         }
-        Reports.history(out(), fmt, revisions, current, indicateCurrent, root.verbose(), history, "");
+        Reports.history(out(), fmt, revisions, current, indicateCurrent, root.verbose(), history, checkpointRows, "");
         return 0;
     }
 }

@@ -34,9 +34,27 @@ public final class Reports {
         }
     }
 
+    private static void checkpoints(PrintWriter out, Revision r, List<HistoryEntry> checkpoints, String indent) {
+        for (HistoryEntry e : checkpoints) {
+            if (e.revision().equals(r.id())) {
+                out.println(indent + "    " + RevisionFormat.checkpointLine(e));
+            }
+        }
+    }
+
     /** {@code revisions} newest first. */
     public static void history(PrintWriter out, RevisionFormat fmt, List<Revision> revisions, Set<String> databaseHeads,
                                boolean indicateCurrent, boolean verbose, Optional<List<HistoryEntry>> history, String indent) {
+        history(out, fmt, revisions, databaseHeads, indicateCurrent, verbose, history, List.of(), indent);
+    }
+
+    /**
+     * {@code revisions} newest first; under each one, its rows of {@code checkpoints} (the checkpoint rows of batched
+     * statements, oldest first), one line each.
+     */
+    public static void history(PrintWriter out, RevisionFormat fmt, List<Revision> revisions, Set<String> databaseHeads,
+                               boolean indicateCurrent, boolean verbose, Optional<List<HistoryEntry>> history,
+                               List<HistoryEntry> checkpoints, String indent) {
         Set<String> current = indicateCurrent ? databaseHeads : Set.of();
         Set<String> applied = fmt.applied(databaseHeads);
         Map<String, HistoryEntry> last = history.map(RevisionFormat::lastApplied).orElse(Map.of());
@@ -45,9 +63,11 @@ public final class Reports {
                 Optional<RevisionFormat.Applied> a = history.map(h -> new RevisionFormat.Applied(applied.contains(r.id()),
                         applied.contains(r.id()) ? Optional.ofNullable(last.get(r.id())) : Optional.empty()));
                 fmt.entry(r, current, a).lines().forEach(l -> out.println(indent + l));
+                checkpoints(out, r, checkpoints, indent);
                 out.println();
             } else {
                 out.println(indent + fmt.historyLine(r, current));
+                checkpoints(out, r, checkpoints, indent);
             }
         }
     }
