@@ -144,7 +144,7 @@ public final class AuditMapper {
      * ({@code approved}) and how many findings there are ({@code count}); each list in first-seen order without
      * duplicates. Read from {@code lint_findings} (MigrationCommand v3), else from {@code approved_findings} (v2: the
      * approved error-level findings only). Empty when the record has no finding. Messages are not copied: the command
-     * on its topic keeps them.
+     * on its topic keeps them. A request's {@code approvals} (the rule ids it approves) become {@code approved} alone.
      */
     static Optional<ObjectNode> lint(GenericRecord r) {
         Set<String> rules = new LinkedHashSet<>();
@@ -176,7 +176,15 @@ public final class AuditMapper {
             }
         }
         if (count == 0) {
-            return Optional.empty();
+            // a request: the rule ids it approves
+            List<?> approvals = value(r, "approvals").filter(v -> v instanceof List<?>).map(v -> (List<?>) v).orElse(List.of());
+            approvals.stream().filter(a -> a instanceof CharSequence).map(a -> mask(a.toString())).forEach(approved::add);
+            if (approved.isEmpty()) {
+                return Optional.empty();
+            }
+            ObjectNode lint = Canonical.JSON.createObjectNode();
+            approved.forEach(lint.putArray("approved")::add);
+            return Optional.of(lint);
         }
         ObjectNode lint = Canonical.JSON.createObjectNode();
         rules.forEach(lint.putArray("rules")::add);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convoy.schemas.avro.LintNote;
 import io.convoy.schemas.avro.LintSeverity;
 import io.convoy.schemas.avro.MigrationCommand;
+import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.StepStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -73,6 +74,16 @@ class AuditMapperTest {
         assertThat(doc.at("/convoy/lint/worst").asText()).isEqualTo("warning");
         assertThat(doc.at("/convoy/lint/approved").isArray()).isTrue();
         assertThat(doc.at("/convoy/lint/approved")).isEmpty();
+    }
+
+    @Test
+    void aRequestRecordsTheRulesItApproves() {
+        MigrationRequest request = Events.request("r1");
+        assertThat(AuditMapper.map(source("convoy.requests", request)).at("/convoy").has("lint")).isFalse();
+        request.setApprovals(List.of("CV002", "VR001"));
+        ObjectNode doc = AuditMapper.map(source("convoy.requests", request));
+        assertThat(doc.at("/convoy/lint/approved").toString()).isEqualTo("[\"CV002\",\"VR001\"]");
+        assertThat(doc.at("/convoy/lint").has("rules")).isFalse();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.PlanStatus;
 import io.convoy.schemas.avro.StepStatus;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,9 @@ class IndexTemplateTest {
     private static List<ObjectNode> sampleRecords() {
         List<ObjectNode> docs = new ArrayList<>();
         byte[] key = "orders-eu-1".getBytes(StandardCharsets.UTF_8);
-        docs.add(AuditMapper.map(new AuditMapper.Source("convoy.requests", 0, 1, 1_000L, key, new byte[] {1}, Events.request("r1"), null)));
+        MigrationRequest approving = Events.request("r1");
+        approving.setApprovals(List.of("CV002"));
+        docs.add(AuditMapper.map(new AuditMapper.Source("convoy.requests", 0, 1, 1_000L, key, new byte[] {1}, approving, null)));
         docs.add(AuditMapper.map(new AuditMapper.Source("convoy.plan-events", 0, 2, 1_000L, key, new byte[] {1},
                 Events.plan("r1", PlanStatus.REJECTED), null)));
         docs.add(AuditMapper.map(new AuditMapper.Source("convoy.commands", 0, 3, 1_000L, key, new byte[] {1},
