@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convoy.core.util.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +24,8 @@ public final class AuditMapper {
 
     private static final List<String> TIME_FIELDS = List.of("occurred_at", "created_at", "updated_at", "failed_at", "issued_at", "at");
     private static final List<String> ACTOR_FIELDS = List.of("requested_by", "operator", "actor", "issued_by", "requester", "user");
+    /** Lint severities, least to worst. */
+    private static final List<String> SEVERITIES = List.of("INFO", "WARNING", "ERROR");
     private static final Set<String> FAILURE = Set.of("FAILED", "REJECTED", "CRITICAL", "ERROR");
     private static final Set<String> SUCCESS = Set.of("APPLIED", "COMPLETED", "ACCEPTED", "SKIPPED", "RESOLVED", "OK",
             "HALT", "RESUME", "PANIC");
@@ -126,12 +129,70 @@ public final class AuditMapper {
                 }
                 convoy.put("sql_sha256", Canonical.sha256(sql.toString()));
             }
+            lint(r).ifPresent(lint -> convoy.set("lint", lint));
             if (s.topic().endsWith("dlq")) {
                 convoy.put("raw_sha256", Canonical.sha256(s.value() == null ? new byte[0] : s.value()));
             }
         }
         doc.put("@timestamp", time.toString());
         return doc;
+    }
+
+    /**
+     * {@code convoy.lint} of a record carrying lint findings (commands): the rule ids found ({@code rules}), their
+     * severities ({@code severities}, lower case), the worst one ({@code worst}), the rules the request approved
+     * ({@code approved}) and how many findings there are ({@code count}); each list in first-seen order without
+     * duplicates. Read from {@code lint_findings} (MigrationCommand v3), else from {@code approved_findings} (v2: the
+     * approved error-level findings only). Empty when the record has no finding. Messages are not copied: the command
+     * on its topic keeps them. A request's {@code approvals} (the rule ids it approves) become {@code approved} alone.
+     */
+    static Optional<ObjectNode> lint(GenericRecord r) {
+        Set<String> rules = new LinkedHashSet<>();
+        Set<String> severities = new LinkedHashSet<>();
+        Set<String> approved = new LinkedHashSet<>();
+        int worst = -1;
+        int count = 0;
+        List<?> findings = value(r, "lint_findings").filter(v -> v instanceof List<?>).map(v -> (List<?>) v).orElse(List.of());
+        boolean v2 = findings.isEmpty();
+        if (v2) {
+            findings = value(r, "approved_findings").filter(v -> v instanceof List<?>).map(v -> (List<?>) v).orElse(List.of());
+        }
+        for (Object o : findings) {
+            if (!(o instanceof GenericRecord f)) {
+                continue;
+            }
+            Optional<String> rule = text(f, "rule");
+            if (rule.isEmpty()) {
+                continue;
+            }
+            String severity = v2 ? "ERROR" : text(f, "severity").orElse("ERROR");
+            boolean ok = v2 || value(f, "approved").filter(Boolean.TRUE::equals).isPresent();
+            count++;
+            rules.add(mask(rule.get()));
+            severities.add(severity.toLowerCase(Locale.ROOT));
+            worst = Math.max(worst, SEVERITIES.indexOf(severity));
+            if (ok) {
+                approved.add(mask(rule.get()));
+            }
+        }
+        if (count == 0) {
+            // a request: the rule ids it approves
+            List<?> approvals = value(r, "approvals").filter(v -> v instanceof List<?>).map(v -> (List<?>) v).orElse(List.of());
+            approvals.stream().filter(a -> a instanceof CharSequence).map(a -> mask(a.toString())).forEach(approved::add);
+            if (approved.isEmpty()) {
+                return Optional.empty();
+            }
+            ObjectNode lint = Canonical.JSON.createObjectNode();
+            approved.forEach(lint.putArray("approved")::add);
+            return Optional.of(lint);
+        }
+        ObjectNode lint = Canonical.JSON.createObjectNode();
+        rules.forEach(lint.putArray("rules")::add);
+        severities.forEach(lint.putArray("severities")::add);
+        lint.put("worst", worst < 0 ? "error" : SEVERITIES.get(worst).toLowerCase(Locale.ROOT));
+        approved.forEach(lint.putArray("approved")::add);
+        lint.put("count", count);
+        return Optional.of(lint);
     }
 
     /**

@@ -30,6 +30,7 @@ public final class IndexTemplate {
         type(convoy, "attempts", "integer");
         type(convoy, "step_index", "integer");
         type(convoy, "step_count", "integer");
+        lint(convoy);
         ObjectNode source = object(convoy, "source");
         keywords(source, "topic");
         storedOnly(source, "key");
@@ -50,7 +51,15 @@ public final class IndexTemplate {
         ObjectNode body = Canonical.JSON.createObjectNode();
         ObjectNode convoy = body.putObject("properties").putObject("convoy").putObject("properties");
         keywords(convoy, "scope", "cluster", "origin");
+        lint(convoy);
         return body;
+    }
+
+    /** {@code convoy.lint}: the lint findings of a command (see {@link AuditMapper#lint}). */
+    private static void lint(ObjectNode convoy) {
+        ObjectNode lint = object(convoy, "lint");
+        keywords(lint, "rules", "severities", "worst", "approved");
+        type(lint, "count", "integer");
     }
 
     private static ObjectNode object(ObjectNode parent, String name) {

@@ -3,8 +3,13 @@ package io.convoy.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convoy.schemas.avro.LintNote;
+import io.convoy.schemas.avro.LintSeverity;
+import io.convoy.schemas.avro.MigrationCommand;
+import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.StepStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditMapperTest {
@@ -47,6 +52,58 @@ class AuditMapperTest {
         assertThat(doc.at("/convoy/sql_sha256").asText())
                 .isEqualTo(Canonical.sha256("ALTER ROLE app PASSWORD '" + Events.SECRET + "'\n"));
         assertThat(doc.toString()).doesNotContain(Events.SECRET).doesNotContain("ALTER ROLE");
+    }
+
+    @Test
+    void commandRecordsItsLintFindingsRulesSeveritiesWorstAndApprovals() {
+        ObjectNode doc = AuditMapper.map(source("convoy.commands", Events.commandWithFindings("r1", "orders-eu-1")));
+        assertThat(doc.at("/convoy/lint/rules").toString()).isEqualTo("[\"CV002\",\"CV012\",\"CV011\"]");
+        assertThat(doc.at("/convoy/lint/severities").toString()).isEqualTo("[\"error\",\"warning\",\"info\"]");
+        assertThat(doc.at("/convoy/lint/worst").asText()).isEqualTo("error");
+        assertThat(doc.at("/convoy/lint/approved").toString()).isEqualTo("[\"CV002\"]");
+        assertThat(doc.at("/convoy/lint/count").asInt()).isEqualTo(4);
+        assertThat(doc.toString()).as("finding messages are not copied").doesNotContain(Events.SECRET);
+    }
+
+    @Test
+    void theWorstSeverityIsTheWorstFoundAndNothingApprovedGivesAnEmptyList() {
+        MigrationCommand c = Events.command("r1", "orders-eu-1");
+        c.setLintFindings(List.of(Events.finding("CV011", LintSeverity.INFO, null, false),
+                Events.finding("CV009", LintSeverity.WARNING, null, false)));
+        ObjectNode doc = AuditMapper.map(source("convoy.commands", c));
+        assertThat(doc.at("/convoy/lint/worst").asText()).isEqualTo("warning");
+        assertThat(doc.at("/convoy/lint/approved").isArray()).isTrue();
+        assertThat(doc.at("/convoy/lint/approved")).isEmpty();
+    }
+
+    @Test
+    void aRequestRecordsTheRulesItApproves() {
+        MigrationRequest request = Events.request("r1");
+        assertThat(AuditMapper.map(source("convoy.requests", request)).at("/convoy").has("lint")).isFalse();
+        request.setApprovals(List.of("CV002", "VR001"));
+        ObjectNode doc = AuditMapper.map(source("convoy.requests", request));
+        assertThat(doc.at("/convoy/lint/approved").toString()).isEqualTo("[\"CV002\",\"VR001\"]");
+        assertThat(doc.at("/convoy/lint").has("rules")).isFalse();
+    }
+
+    @Test
+    void aCommandWithoutFindingsHasNoLintObject() {
+        ObjectNode doc = AuditMapper.map(source("convoy.commands", Events.command("r1", "orders-eu-1")));
+        assertThat(doc.at("/convoy").has("lint")).isFalse();
+        assertThat(AuditMapper.map(source("convoy.step-events", Events.step("r1", "orders-eu-1", StepStatus.APPLIED)))
+                .at("/convoy").has("lint")).isFalse();
+    }
+
+    @Test
+    void aV2CommandShowsItsApprovedFindingsAsApprovedErrors() {
+        // what a v2 record (approved_findings only) reads as with the current schema: lint_findings defaults to []
+        MigrationCommand c = Events.command("r1", "orders-eu-1");
+        c.setApprovedFindings(List.of(new LintNote("CV007", "MIG007", "column dropped"), new LintNote("VR001", "MIG008", "x")));
+        ObjectNode doc = AuditMapper.map(source("convoy.commands", c));
+        assertThat(doc.at("/convoy/lint/rules").toString()).isEqualTo("[\"CV007\",\"VR001\"]");
+        assertThat(doc.at("/convoy/lint/approved").toString()).isEqualTo("[\"CV007\",\"VR001\"]");
+        assertThat(doc.at("/convoy/lint/worst").asText()).isEqualTo("error");
+        assertThat(doc.at("/convoy/lint/count").asInt()).isEqualTo(2);
     }
 
     @Test

@@ -110,7 +110,8 @@ class AuditSinkIT {
             sent.add(send(Topics.REQUESTS, req, Events.request(req)));
             sent.add(send(Topics.PLAN_EVENTS, req, Events.plan(req, PlanStatus.ACCEPTED)));
             for (String target : List.of("orders-eu-1", "orders-us-1")) {
-                sent.add(send(Topics.COMMANDS, target, Events.command(req, target)));
+                sent.add(send(Topics.COMMANDS, target, target.equals("orders-eu-1")
+                        ? Events.commandWithFindings(req, target) : Events.command(req, target)));
                 sent.add(send(Topics.STEP_EVENTS, target, Events.step(req, target, StepStatus.STARTED)));
                 sent.add(send(Topics.STEP_EVENTS, target, Events.step(req, target, r == 2 ? StepStatus.FAILED : StepStatus.APPLIED)));
                 sent.add(send(Topics.TARGET_STATE, target, Events.state(target)));
@@ -195,6 +196,13 @@ class AuditSinkIT {
         List<JsonNode> fromFiles = fileRecords(files);
         assertOnceEachInOrder(fromFiles, total);
         assertOnceEachInOrder(streamRecords(search), total);
+        // the strict mappings took the lint fields of the commands that carry findings
+        assertThat(streamRecords(search)).filteredOn(r -> r.at("/convoy/lint/count").asInt() == 4)
+                .hasSize(3).allSatisfy(r -> {
+                    assertThat(r.at("/convoy/target").asText()).isEqualTo("orders-eu-1");
+                    assertThat(r.at("/convoy/lint/approved").toString()).isEqualTo("[\"CV002\"]");
+                    assertThat(r.at("/convoy/lint/worst").asText()).isEqualTo("error");
+                });
         assertThat(fromFiles.stream().map(AuditFields::eventId)).containsAll(ids);
         assertThat(ChainVerifier.verify(NdjsonLog.read(files)).intact()).isTrue();
         assertThat(ChainVerifier.verify(search.scanBySeq(7))).isEqualTo(ChainVerifier.verify(NdjsonLog.read(files)));

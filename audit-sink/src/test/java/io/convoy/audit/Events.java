@@ -1,6 +1,9 @@
 package io.convoy.audit;
 
 import io.convoy.schemas.avro.Direction;
+import io.convoy.schemas.avro.LintFinding;
+import io.convoy.schemas.avro.LintNote;
+import io.convoy.schemas.avro.LintSeverity;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.PlanEvent;
@@ -41,6 +44,24 @@ final class Events {
                 .setStatements(List.of(new Statement("ALTER ROLE app PASSWORD '" + SECRET + "'", 0)))
                 .setTransactional(true).setChecksum("sha256:ab12").setLockTimeoutMs(5000L).setStatementTimeoutMs(null)
                 .setCreatedAt(AT).build();
+    }
+
+    /** A command whose revision has an approved error, a warning and an info (two of them on one rule). */
+    static MigrationCommand commandWithFindings(String request, String target) {
+        MigrationCommand c = command(request, target);
+        c.setLintFindings(List.of(
+                finding("CV002", LintSeverity.ERROR, "MIG007", true),
+                finding("CV012", LintSeverity.WARNING, null, false),
+                finding("CV011", LintSeverity.INFO, null, false),
+                finding("CV011", LintSeverity.INFO, null, false)));
+        c.setApprovedFindings(List.of(new LintNote("CV002", "MIG007", "CREATE INDEX without CONCURRENTLY")));
+        return c;
+    }
+
+    static LintFinding finding(String rule, LintSeverity severity, String errorCode, boolean approved) {
+        return LintFinding.newBuilder().setRule(rule).setSeverity(severity).setStatementIndex(0).setRelation("public.orders")
+                .setLockMode("ShareLock").setMessage("on jdbc:postgresql://db/orders?password=" + SECRET).setSuggestion(null)
+                .setErrorCode(errorCode).setApproved(approved).build();
     }
 
     static StepEvent step(String request, String target, StepStatus status) {

@@ -8,6 +8,8 @@ import io.convoy.schemas.avro.ControlOrigin;
 import io.convoy.schemas.avro.ControlRecord;
 import io.convoy.schemas.avro.DeadLetter;
 import io.convoy.schemas.avro.Direction;
+import io.convoy.schemas.avro.LintFinding;
+import io.convoy.schemas.avro.LintSeverity;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.PlanEvent;
@@ -68,6 +70,10 @@ public final class Samples {
                 .setLockTimeoutMs(5000L)
                 .setStatementTimeoutMs(600_000L)
                 .setCreatedAt(AT)
+                .setLintFindings(List.of(LintFinding.newBuilder()
+                        .setRule("CV011").setSeverity(LintSeverity.INFO).setStatementIndex(0).setRelation("public.orders")
+                        .setLockMode("AccessExclusiveLock").setMessage("ACCESS EXCLUSIVE lock on an existing table (no rewrite)")
+                        .setSuggestion("keep it brief").setErrorCode(null).setApproved(false).build()))
                 .build();
     }
 

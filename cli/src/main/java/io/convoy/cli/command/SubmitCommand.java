@@ -5,17 +5,23 @@ import io.convoy.cli.pipeline.PipelineOptions;
 import io.convoy.cli.pipeline.RequestFollower;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
+import io.convoy.core.lint.Rule;
 import io.convoy.core.util.Secrets;
+import io.convoy.planner.lint.ShadowPlanLinter;
 import io.convoy.schemas.avro.Direction;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.TargetSelection;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +57,8 @@ public final class SubmitCommand extends AbstractCommand {
     String reason;
 
     @Option(names = "--approve", paramLabel = "<rule>", split = ",",
-            description = "lint/policy rule id whose findings this request approves, e.g. CV002 (repeatable; recorded and audited)")
+            description = "lint rule id whose error-level findings this request approves, e.g. CV002 (CV001..CV013, VR001;"
+                    + " repeatable or comma-separated; recorded with the commands and audited)")
     List<String> approvals = new ArrayList<>();
 
     @Option(names = "--as", paramLabel = "<who>", description = "requested_by (default: the OS user)")
@@ -74,6 +81,7 @@ public final class SubmitCommand extends AbstractCommand {
         if (targets.isEmpty() && labels.isEmpty()) {
             throw new ConvoyException(ErrorCode.MIG020, "name the targets: --target <id> (repeatable) and/or --selector label=value,...");
         }
+        List<String> approved = approvals(approvals);
         String id = requestId != null ? requestId : UUID.randomUUID().toString();
         String who = as != null ? as : Optional.ofNullable(root.context().env().get("USER")).orElse(System.getProperty("user.name"));
         MigrationRequest request = MigrationRequest.newBuilder()
@@ -86,7 +94,7 @@ public final class SubmitCommand extends AbstractCommand {
                 .setTicket(ticket)
                 .setReason(reason == null ? null : Secrets.mask(reason))
                 .setCreatedAt(root.context().clock().instant())
-                .setApprovals(approvals.stream().map(String::strip).filter(a -> !a.isEmpty()).distinct().toList())
+                .setApprovals(approved)
                 .build();
         PipelineClient client = new PipelineClient(pipeline.resolve(root.context().workingDirectory()));
         if (!await) {
@@ -117,6 +125,45 @@ public final class SubmitCommand extends AbstractCommand {
             }
             return o.exitCode();
         }
+    }
+
+    /** The rule ids a request may approve: the lint rules and the rollback verification. */
+    public static final Set<String> KNOWN_RULES = knownRules();
+
+    private static Set<String> knownRules() {
+        Set<String> rules = new LinkedHashSet<>();
+        for (Rule r : Rule.values()) {
+            rules.add(r.name());
+        }
+        rules.add(ShadowPlanLinter.ROLLBACK_RULE);
+        return Collections.unmodifiableSet(rules);
+    }
+
+    /**
+     * The {@code --approve} values as the request carries them: stripped, upper-cased ({@code cv002} is CV002), blanks
+     * dropped, each once in first-given order. An id that names no rule is a MIG020 error (an approval nobody checks
+     * would let a typo pass silently while the request is still rejected).
+     */
+    static List<String> approvals(List<String> given) {
+        Set<String> out = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String raw : given) {
+            String id = raw == null ? "" : raw.strip().toUpperCase(Locale.ROOT);
+            if (id.isEmpty()) {
+                continue;
+            }
+            if (KNOWN_RULES.contains(id)) {
+                out.add(id);
+            } else {
+                unknown.add("'" + raw.strip() + "'");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConvoyException(ErrorCode.MIG020, "--approve " + String.join(", ", unknown)
+                    + (unknown.size() == 1 ? " is not a rule id" : " are not rule ids") + "; the rules are "
+                    + String.join(", ", KNOWN_RULES) + " (convoy lint names the rule of each finding)");
+        }
+        return List.copyOf(out);
     }
 
     static Map<String, String> parseSelector(String selector) {

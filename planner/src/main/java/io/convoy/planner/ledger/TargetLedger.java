@@ -180,7 +180,7 @@ public final class TargetLedger {
             acc.outcomes.add(new TargetOutcome.Completed(order.requestId(), order.planId(), order.targetId(), 0));
             return;
         }
-        List<TargetCommand> cmds = commands.commands(order, plan, Instant.ofEpochMilli(nowMs), decision.approved());
+        List<TargetCommand> cmds = commands.commands(order, plan, Instant.ofEpochMilli(nowMs), decision.findings());
         acc.commands.addAll(cmds);
         MigrationStep last = plan.steps().get(n - 1);
         List<TargetTrack.OpenPlan> plans = new ArrayList<>(acc.track.openPlans());

@@ -4,9 +4,10 @@ import io.convoy.core.graph.Plan;
 import java.util.List;
 
 /**
- * The seam where linting plugs in (a later issue fills it): looks at the revisions one target's plan would apply
- * and reports findings. A finding whose rule id the request lists in {@code approvals} is accepted; any other
- * rejects the target before a command is emitted.
+ * The seam where linting plugs in: looks at the revisions one target's plan would apply and reports findings of
+ * every severity. An error-level finding ({@link LintFinding#blocks()}) whose rule id the request lists in
+ * {@code approvals} is accepted; any other error-level finding rejects the target before a command is emitted.
+ * Warnings and infos never block; every finding travels with the commands that apply its revision.
  */
 @FunctionalInterface
 public interface PlanLinter {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,16 +30,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The planner's real linter: the shadow lint of {@link ShadowLinter} for the revisions a plan upgrades (error-level
- * findings only: they are what blocks; rule ids CV001...), and, for targets whose {@code env} label is in
+ * The planner's real linter: the shadow lint of {@link ShadowLinter} for the revisions a plan upgrades (every
+ * finding, info, warning and error; only errors block; rule ids CV001...), and, for targets whose {@code env} label is in
  * {@code verifyRollbackEnvs}, the rollback stairway of {@link RollbackVerifier} for every revision of the plan (rule
  * id {@value #ROLLBACK_RULE}, code MIG008). Results are cached per revision checksum, so a revision is linted (and
  * verified) once per planner life however many requests name it. The shadow server is started on first need and
  * kept until {@link #close()}; calls are serialised (one shadow run at a time).
+ *
+ * <p>Only the upgrade direction is linted (that is what {@link ShadowLinter} measures): a downgrade plan gets no
+ * shadow-lint finding, only VR001 where its target's environment requires verified rollbacks.
  */
 public final class ShadowPlanLinter implements PlanLinter, AutoCloseable {
     /** Rule id of a failed rollback verification; approve it like a lint rule. */
     public static final String ROLLBACK_RULE = "VR001";
+    /** The safe rewrite of a VR001 finding. */
+    static final String ROLLBACK_FIX = "make the revision's -- convoy:downgrade section undo its upgrade exactly"
+            + " (check it with convoy verify-rollback)";
 
     private static final Logger LOG = LoggerFactory.getLogger(ShadowPlanLinter.class);
 
@@ -80,16 +87,15 @@ public final class ShadowPlanLinter implements PlanLinter, AutoCloseable {
         }
         if (lint && plan.direction() == Direction.UPGRADE) {
             for (Finding f : lintFindings(plan)) {
-                if (f.severity() == Severity.ERROR) {
-                    out.add(new LintFinding(f.ruleId(), f.revision(), ErrorCode.MIG007, message(f)));
-                }
+                out.add(finding(f));
             }
         }
         Optional<String> env = envOf.apply(targetId);
         if (env.isPresent() && verifyRollbackEnvs.contains(env.get())) {
             for (Map.Entry<String, Optional<String>> e : rollbackProblems(plan).entrySet()) {
-                e.getValue().ifPresent(problem -> out.add(new LintFinding(ROLLBACK_RULE, e.getKey(), ErrorCode.MIG008,
-                        "environment " + env.get() + " requires verified rollbacks: " + problem)));
+                e.getValue().ifPresent(problem -> out.add(new LintFinding(ROLLBACK_RULE, e.getKey(), Severity.ERROR,
+                        ErrorCode.MIG008, "environment " + env.get() + " requires verified rollbacks: " + problem,
+                        OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.of(ROLLBACK_FIX))));
             }
         }
         return out;
@@ -100,10 +106,14 @@ public final class ShadowPlanLinter implements PlanLinter, AutoCloseable {
         return shadowRuns;
     }
 
-    private static String message(Finding f) {
-        return f.rule().title() + (f.statement() > 0 ? " in statement " + f.statement() : "")
+    /** Core's finding as the planner's: statement numbers become zero-based (as in the command), 0 (none) empty. */
+    static LintFinding finding(Finding f) {
+        String message = f.rule().title() + (f.statement() > 0 ? " in statement " + f.statement() : "")
                 + f.relation().map(r -> " on " + r).orElse("") + f.lockMode().map(m -> " (" + m + ")").orElse("")
-                + ": " + f.why() + "; safe rewrite: " + f.fix();
+                + ": " + f.why();
+        return new LintFinding(f.ruleId(), f.revision(), f.severity(), ErrorCode.MIG007, message,
+                f.statement() > 0 ? OptionalInt.of(f.statement() - 1) : OptionalInt.empty(), f.relation(), f.lockMode(),
+                f.fix().isBlank() ? Optional.empty() : Optional.of(f.fix()));
     }
 
     private List<Finding> lintFindings(Plan plan) {

@@ -3,7 +3,7 @@ package io.convoy.planner.plan;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.core.script.Revision;
-import io.convoy.planner.lint.LintFinding;
+import io.convoy.planner.lint.ReviewedFinding;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +41,12 @@ public final class CommandFactory {
         return commands(order, plan, createdAt, List.of());
     }
 
-    /** Like {@link #commands(PlanOrder, Plan, Instant)}, each command carrying the approved findings on its revision. */
-    public List<TargetCommand> commands(PlanOrder order, Plan plan, Instant createdAt, List<LintFinding> approved) {
+    /**
+     * Like {@link #commands(PlanOrder, Plan, Instant)}, each command carrying every finding on its revision (the
+     * linter ran once per revision checksum, so every command applying a revision gets the same findings) and, apart,
+     * the approved error-level ones.
+     */
+    public List<TargetCommand> commands(PlanOrder order, Plan plan, Instant createdAt, List<ReviewedFinding> findings) {
         List<TargetCommand> out = new ArrayList<>(plan.steps().size());
         int count = plan.steps().size();
         for (int i = 0; i < count; i++) {
@@ -65,7 +69,9 @@ public final class CommandFactory {
                     r.lockTimeout().orElse(defaultLockTimeout),
                     r.statementTimeout().isPresent() ? r.statementTimeout() : defaultStatementTimeout,
                     createdAt,
-                    approved.stream().filter(f -> f.revision().equals(r.id())).toList()));
+                    findings.stream().filter(f -> f.approvedBlocking() && f.finding().revision().equals(r.id()))
+                            .map(ReviewedFinding::finding).toList(),
+                    findings.stream().filter(f -> f.finding().revision().equals(r.id())).toList()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.convoy.planner.plan;
 
 import io.convoy.planner.lint.LintFinding;
+import io.convoy.planner.lint.ReviewedFinding;
 
 import io.convoy.core.graph.Direction;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * @param headsAfter        the target's heads after the step, sorted
  * @param statements        the statements of the step in order
  * @param statementTimeout  empty for no limit
- * @param approvedFindings  lint findings on this step's revision that the request approved (for the audit trail)
+ * @param approvedFindings  error-level lint findings on this step's revision that the request approved
+ * @param lintFindings      every lint finding on this step's revision (any severity), each marked approved or not
  */
 public record TargetCommand(
         String commandId,
@@ -37,7 +39,8 @@ public record TargetCommand(
         Duration lockTimeout,
         Optional<Duration> statementTimeout,
         Instant createdAt,
-        List<LintFinding> approvedFindings) {
+        List<LintFinding> approvedFindings,
+        List<ReviewedFinding> lintFindings) {
 
     public TargetCommand {
         Objects.requireNonNull(commandId, "commandId");
@@ -54,14 +57,15 @@ public record TargetCommand(
         headsAfter = List.copyOf(headsAfter);
         statements = List.copyOf(statements);
         approvedFindings = List.copyOf(approvedFindings);
+        lintFindings = List.copyOf(lintFindings);
     }
 
-    /** A command with no approved finding. */
+    /** A command with no lint finding. */
     public TargetCommand(String commandId, String planId, String requestId, String targetId, int stepIndex, int stepCount,
             String revision, Direction direction, List<String> expectedFromHeads, List<String> headsAfter,
             List<String> statements, boolean transactional, String checksum, Duration lockTimeout,
             Optional<Duration> statementTimeout, Instant createdAt) {
         this(commandId, planId, requestId, targetId, stepIndex, stepCount, revision, direction, expectedFromHeads, headsAfter,
-                statements, transactional, checksum, lockTimeout, statementTimeout, createdAt, List.of());
+                statements, transactional, checksum, lockTimeout, statementTimeout, createdAt, List.of(), List.of());
     }
 }

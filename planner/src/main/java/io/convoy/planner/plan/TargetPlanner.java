@@ -8,6 +8,7 @@ import io.convoy.core.graph.Plan;
 import io.convoy.core.graph.RevisionGraph;
 import io.convoy.planner.lint.LintFinding;
 import io.convoy.planner.lint.PlanLinter;
+import io.convoy.planner.lint.ReviewedFinding;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  *       heads, MIG004 heads not in the versions directory);</li>
  *   <li>a downgrade through a revision that has no {@code -- convoy:downgrade} section: MIG020 naming it and its
  *       file, and nothing of the plan is emitted;</li>
- *   <li>lint findings the request does not approve (see {@link PlanLinter}).</li>
+ *   <li>error-level lint findings the request does not approve (see {@link PlanLinter}); every finding, approved
+ *       or not, blocking or not, is handed on with the accepted plan for its commands.</li>
  * </ul>
  */
 public final class TargetPlanner {
@@ -59,17 +61,17 @@ public final class TargetPlanner {
         }
         List<LintFinding> findings = linter.lint(target, plan);
         List<LintFinding> blocking = findings.stream()
-                .filter(f -> !order.approvals().contains(f.rule()))
+                .filter(f -> f.blocks() && !order.approvals().contains(f.rule()))
                 .toList();
         if (!blocking.isEmpty()) {
             LintFinding first = blocking.get(0);
             return new PlanDecision.Rejected(target, first.code(), "target " + target + ": " + blocking.stream()
-                    .map(f -> "lint rule " + f.rule() + " on " + f.revision() + ": " + f.message())
+                    .map(f -> "lint rule " + f.rule() + " on " + f.revision() + ": " + f.text())
                     .collect(Collectors.joining("; "))
                     + " (approve with " + blocking.stream().map(LintFinding::rule).distinct()
                             .collect(Collectors.joining(", ")) + " in approvals)");
         }
-        return new PlanDecision.Accepted(target, plan, findings);
+        return new PlanDecision.Accepted(target, plan, ReviewedFinding.review(findings, order.approvals()));
     }
 
     /** {@code upgrade a1 → b2 → c3} (or {@code nothing to do, already at c3}), for plan events. */

@@ -7,7 +7,10 @@ import io.convoy.planner.ledger.StepUpdate;
 import io.convoy.planner.plan.PlanRequest;
 import io.convoy.planner.plan.TargetCommand;
 import io.convoy.schemas.avro.DeadLetter;
+import io.convoy.planner.lint.LintFinding;
+import io.convoy.planner.lint.ReviewedFinding;
 import io.convoy.schemas.avro.LintNote;
+import io.convoy.schemas.avro.LintSeverity;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.MigrationRequest;
 import io.convoy.schemas.avro.PlanEvent;
@@ -68,7 +71,24 @@ public final class AvroCodec {
                 .setStatementTimeoutMs(c.statementTimeout().map(Duration::toMillis).orElse(null))
                 .setCreatedAt(c.createdAt())
                 .setApprovedFindings(c.approvedFindings().stream().map(f -> LintNote.newBuilder().setRule(f.rule())
-                        .setErrorCode(f.code().name()).setMessage(f.message()).build()).toList())
+                        .setErrorCode(f.code().name()).setMessage(f.text()).build()).toList())
+                .setLintFindings(c.lintFindings().stream().map(AvroCodec::finding).toList())
+                .build();
+    }
+
+    /** A reviewed finding as the command's {@code LintFinding}. */
+    public static io.convoy.schemas.avro.LintFinding finding(ReviewedFinding r) {
+        LintFinding f = r.finding();
+        return io.convoy.schemas.avro.LintFinding.newBuilder()
+                .setRule(f.rule())
+                .setSeverity(LintSeverity.valueOf(f.severity().name()))
+                .setStatementIndex(f.statement().isPresent() ? f.statement().getAsInt() : null)
+                .setRelation(f.relation().orElse(null))
+                .setLockMode(f.lockMode().orElse(null))
+                .setMessage(f.message())
+                .setSuggestion(f.suggestion().orElse(null))
+                .setErrorCode(f.blocks() ? f.code().name() : null)
+                .setApproved(r.approved())
                 .build();
     }
 

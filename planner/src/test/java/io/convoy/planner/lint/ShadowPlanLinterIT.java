@@ -108,6 +108,18 @@ class ShadowPlanLinterIT {
             assertThat(n.getErrorCode()).isEqualTo("MIG007");
             assertThat(n.getMessage()).contains("public.accounts");
         });
+        // every finding of b2 rides on the command: the approved error and the info about the brief ACCESS EXCLUSIVE
+        assertThat(avro.getLintFindings()).extracting(f -> f.getRule() + " " + f.getSeverity() + " " + f.getApproved()
+                + " #" + f.getStatementIndex()).containsExactly("CV002 ERROR true #0", "CV011 INFO false #1");
+        assertThat(avro.getLintFindings().get(0)).satisfies(f -> {
+            assertThat(f.getRelation()).isEqualTo("public.accounts");
+            assertThat(f.getLockMode()).isEqualTo("ShareLock");
+            assertThat(f.getMessage()).startsWith("CREATE INDEX without CONCURRENTLY on an existing table in statement 1 on public.accounts (ShareLock): ");
+            assertThat(f.getSuggestion()).contains("CREATE INDEX CONCURRENTLY");
+            assertThat(f.getErrorCode()).isEqualTo("MIG007");
+        });
+        assertThat(avro.getLintFindings().get(1).getLockMode()).isEqualTo("AccessExclusiveLock");
+        assertThat(avro.getLintFindings().get(1).getErrorCode()).isNull();
         assertThat(approved.outcomes()).singleElement().isInstanceOfSatisfying(TargetOutcome.Planned.class, p ->
                 assertThat(p.summary()).startsWith("upgrade b2; approved lint findings: CV002 on b2 (")
                         .contains("CREATE INDEX without CONCURRENTLY"));
@@ -131,7 +143,15 @@ class ShadowPlanLinterIT {
         });
         TargetLedger.Result dev = order(ledger, "r11", "d1", List.of());
         assertThat(dev.outcomes()).singleElement().isInstanceOf(TargetOutcome.Planned.class);
-        assertThat(order(ledger, "r12", "p1", List.of("VR001")).commands()).hasSize(1);
+        TargetLedger.Result approved = order(ledger, "r12", "p1", List.of("VR001"));
+        assertThat(approved.commands()).hasSize(1);
+        assertThat(AvroCodec.command(approved.commands().get(0)).getLintFindings()).singleElement().satisfies(f -> {
+            assertThat(f.getRule()).isEqualTo("VR001");
+            assertThat(f.getErrorCode()).isEqualTo("MIG008");
+            assertThat(f.getApproved()).isTrue();
+            assertThat(f.getSuggestion()).contains("convoy verify-rollback");
+        });
+        assertThat(AvroCodec.command(dev.commands().get(0)).getLintFindings()).as("lint is off: nothing but VR001").isEmpty();
         assertThat(linter.shadowRuns()).isEqualTo(1);
     }
 }
