@@ -215,7 +215,8 @@ public final class ExecutorService implements AutoCloseable {
         producerMetrics.bindTo(meters);
         meterBinders.add(producerMetrics);
         states = new TargetStates();
-        sessions = new TargetSessions(config.connectionIdleTimeout());
+        // A worker holds at most two sessions at once (migration lock, work): that many are kept idle per worker.
+        sessions = new TargetSessions(config.connectionIdleTimeout(), 2 * config.workerThreads());
         processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate).and(haltGate), clock,
                 "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target",
                 haltGate::cancelledByPanic, sessions::source);

@@ -376,7 +376,11 @@ public final class StepProcessor {
      * when the database cannot be reached (logged, masked).
      */
     public Optional<TargetStatus> status(Target target) {
-        ConnectionSource source = sources.apply(target);
+        // Read once at start-up, on a session of its own that is closed afterwards: kept idle in the pool, the
+        // sessions of every target of every executor of a group would sit in the server for nothing (most of them
+        // belong to targets another executor will serve), and every idle backend costs the server CPU while others
+        // change catalogs (it must catch up with the invalidation messages).
+        ConnectionSource source = target.connectionSource();
         try (Connection conn = source.open()) {
             Set<String> heads = heads(conn);
             List<HistoryRow> recent = history.latest(conn, RECENT_ROWS);
