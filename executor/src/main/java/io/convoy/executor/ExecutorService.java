@@ -201,6 +201,16 @@ public final class ExecutorService implements AutoCloseable {
                     AdminClientConfig.CLIENT_ID_CONFIG, "convoy-executor-admin-" + executorId))) {
                 TopicAdmin.ensureTopics(admin, registry, TOPICS);
             }
+        } else {
+            // The topics are someone else's to create, but the schemas of what this executor publishes are registered
+            // (or found) now, so that the first step event of a fresh executor does not wait for the registry while a
+            // command holds its target (once a registry timeout there stopped an executor in the middle of a rollout).
+            try {
+                TopicAdmin.registerSchemas(registry, List.of(Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ));
+            } catch (RuntimeException e) {
+                log.warn("executor {}: could not register the schemas of its events at start-up ({}); they are registered"
+                        + " with the first event", executorId, Secrets.mask(String.valueOf(e.getMessage())));
+            }
         }
         followControl(serdes);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
