@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The <b>poll thread</b> owns the consumer: it polls, queues the fetched commands per partition and per target
  * ({@link PartitionQueue}: the record key is the target id), hands to a pool of {@code worker_threads} <b>workers</b>
- * the first waiting command of every target that has none running, commits per partition the offset below which
+ * the waiting commands of every target that has none running (as one run, see {@link #MAX_RUN}), commits per partition the offset below which
  * every command is done, and reacts to rebalances (a revoked partition's running commands finish first, then its
  * progress is committed). So the commands of one target run strictly in order, those of different targets at
  * the same time, and a target that waits (halted, slow, its registry lookups failing) holds back neither the
