@@ -8,7 +8,11 @@ import io.convoy.executor.kafka.Publisher;
 import io.convoy.executor.step.StepProcessor;
 import io.convoy.executor.step.TargetStates;
 import io.convoy.schemas.registry.SchemaRegistryException;
+import io.convoy.executor.step.TargetStatus;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +32,9 @@ final class CommandHandler {
         /** The registry did not answer: try this record again later (do not commit, do not go on in its partition). */
         RETRY_LATER,
         /** The step was interrupted (shutdown): do not commit, stop the batch. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** Not started (a run stopped before it): it waits at the head of its target's queue to start again. */
+        NOT_RUN
     }
 
     private final CommandDecoder decoder;
@@ -76,14 +82,92 @@ final class CommandHandler {
         // record a failure in convoy.history). It is remembered and raised once the step is over (not committed).
         java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
         long startedNanos = System.nanoTime();
-        StepProcessor.Result result = processor.process(command, update -> {
+        StepProcessor.Result result = processor.process(command, sink(sendFailure));
+        Handled handled = finish(command, result, startedNanos, sendFailure, null);
+        if (log.isDebugEnabled()) {
+            log.debug("{}: timing: record age at hand-over {} ms, decode {} ms, handled in {} ms", command.describe(),
+                    clock.millis() - record.timestamp() - (System.nanoTime() - handedNanos) / 1_000_000,
+                    (decodedNanos - handedNanos) / 1e6, (System.nanoTime() - startedNanos) / 1e6);
+        }
+        return handled;
+    }
+
+    /**
+     * Handles consecutive records of one target (in offset order) as one run ({@link StepProcessor#processRun}: one
+     * migration session holding the lock for all of them). Each record's outcome goes to {@code done} (its index,
+     * how it was handled) as soon as its events are acknowledged, so its offset may be committed at once. The run
+     * takes the leading records that decode into commands; it stops early when {@code goOn} says so (checked
+     * after each command). The target state is published once, after the last command of the run. Returns how many
+     * records were handled; the others were not started (they come again).
+     */
+    int handleRun(List<ConsumerRecord<byte[], byte[]>> records, java.util.function.ObjIntConsumer<Handled> done,
+            java.util.function.BooleanSupplier goOn) {
+        List<Command> commands = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Decoded decoded;
+            try {
+                decoded = decoder.decode(record.topic(), record.key(), record.value());
+            } catch (SchemaRegistryException e) {
+                break;
+            }
+            if (!(decoded instanceof Decoded.Valid valid)) {
+                break;
+            }
+            commands.add(valid.command());
+        }
+        if (commands.size() <= 1) {
+            // A record that does not decode (or a lone one) takes the single path, which dead-letters or retries it.
+            done.accept(handle(records.get(0)), 0);
+            return 1;
+        }
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        int[] index = {0};
+        long[] startedNanos = {System.nanoTime()};
+        TargetStatus[] unpublished = {null};
+        int handled = processor.processRun(commands, sink(sendFailure), (command, result) -> {
+                int i = index[0]++;
+                boolean last = i == commands.size() - 1;
+                Handled h = finish(command, result, startedNanos[0], sendFailure, unpublished);
+                boolean more = h == Handled.DONE && !last && goOn.getAsBoolean();
+                if (!more) {
+                    publishState(unpublished);
+                }
+                done.accept(h, i);
+                startedNanos[0] = System.nanoTime();
+                return more;
+            });
+        // The run may have stopped without a last outcome (its session broke): the state of what it did goes out now.
+        publishState(unpublished);
+        return handled;
+    }
+
+    private void publishState(TargetStatus[] unpublished) {
+        if (unpublished[0] != null) {
+            TargetStatus s = unpublished[0];
+            unpublished[0] = null;
+            publisher.targetState(s);
+            publisher.awaitAll();
+        }
+    }
+
+    private java.util.function.Consumer<io.convoy.executor.step.StepUpdate> sink(
+            java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure) {
+        return update -> {
             try {
                 metrics.event(update);
                 publisher.stepEvent(update);
             } catch (RuntimeException e) {
                 sendFailure.compareAndSet(null, e);
             }
-        });
+        };
+    }
+
+    /**
+     * Publishes a command's outcome and the target state and waits for the acknowledgements; with {@code stateLater},
+     * the target state is not published but left there for the caller to publish once for a run.
+     */
+    private Handled finish(Command command, StepProcessor.Result result, long startedNanos,
+            java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure, TargetStatus[] stateLater) {
         if (sendFailure.get() != null) {
             throw new org.apache.kafka.common.KafkaException("could not publish a step event of " + command.describe()
                     + ": " + sendFailure.get(), sendFailure.get());
@@ -96,16 +180,15 @@ final class CommandHandler {
         metrics.outcome(done.update().status(), System.nanoTime() - startedNanos);
         faults.at(Faults.Stage.DONE_NOT_PUBLISHED, command);
         publisher.stepEvent(done.update());
-        states.after(done.update(), done.heads(), clock.instant()).ifPresentOrElse(publisher::targetState,
-                () -> log.info("target state of {} not published: its heads could not be read", command.targetId()));
-        long processedNanos = System.nanoTime();
-        publisher.awaitAll();
-        if (log.isDebugEnabled()) {
-            long now = System.nanoTime();
-            log.debug("{}: timing: record age at hand-over {} ms, decode {} ms, process {} ms (history check, lock, step),"
-                    + " publish and acks {} ms", command.describe(), clock.millis() - record.timestamp() - (now - handedNanos) / 1_000_000,
-                    (decodedNanos - handedNanos) / 1e6, (processedNanos - startedNanos) / 1e6, (now - processedNanos) / 1e6);
+        Optional<TargetStatus> state = states.after(done.update(), done.heads(), clock.instant());
+        if (state.isEmpty()) {
+            log.info("target state of {} not published: its heads could not be read", command.targetId());
+        } else if (stateLater == null) {
+            publisher.targetState(state.get());
+        } else {
+            stateLater[0] = state.get();
         }
+        publisher.awaitAll();
         faults.at(Faults.Stage.PUBLISHED_NOT_COMMITTED, command);
         return Handled.DONE;
     }

@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The <b>poll thread</b> owns the consumer: it polls, queues the fetched commands per partition and per target
  * ({@link PartitionQueue}: the record key is the target id), hands to a pool of {@code worker_threads} <b>workers</b>
- * the first waiting command of every target that has none running, commits per partition the offset below which
+ * the waiting commands of every target that has none running (as one run, see {@link #MAX_RUN}), commits per partition the offset below which
  * every command is done, and reacts to rebalances (a revoked partition's running commands finish first, then its
  * progress is committed). So the commands of one target run strictly in order, those of different targets at
  * the same time, and a target that waits (halted, slow, its registry lookups failing) holds back neither the
@@ -95,6 +95,8 @@ public final class ExecutorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecutorService.class);
     /** Unfinished commands fetched per partition before the partition is paused (memory bound). */
     static final int MAX_BUFFERED = 500;
+    /** Commands of one target carried out at most in one run (one migration session). */
+    static final int MAX_RUN = 32;
     /** The topics the executor reads or writes (created at start-up when missing). */
     public static final List<Topic<String, ?>> TOPICS = List.of(Topics.COMMANDS, Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ,
             Topics.CONTROL);
@@ -199,6 +201,16 @@ public final class ExecutorService implements AutoCloseable {
                     AdminClientConfig.CLIENT_ID_CONFIG, "convoy-executor-admin-" + executorId))) {
                 TopicAdmin.ensureTopics(admin, registry, TOPICS);
             }
+        } else {
+            // The topics are someone else's to create, but the schemas of what this executor publishes are registered
+            // (or found) now, so that the first step event of a fresh executor does not wait for the registry while a
+            // command holds its target (once a registry timeout there stopped an executor in the middle of a rollout).
+            try {
+                TopicAdmin.registerSchemas(registry, List.of(Topics.STEP_EVENTS, Topics.TARGET_STATE, Topics.DLQ));
+            } catch (RuntimeException e) {
+                log.warn("executor {}: could not register the schemas of its events at start-up ({}); they are registered"
+                        + " with the first event", executorId, Secrets.mask(String.valueOf(e.getMessage())));
+            }
         }
         followControl(serdes);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
@@ -213,7 +225,8 @@ public final class ExecutorService implements AutoCloseable {
         producerMetrics.bindTo(meters);
         meterBinders.add(producerMetrics);
         states = new TargetStates();
-        sessions = new TargetSessions(config.connectionIdleTimeout());
+        // A worker holds at most two sessions at once (migration lock, work): that many are kept idle per worker.
+        sessions = new TargetSessions(config.connectionIdleTimeout(), 2 * config.workerThreads());
         processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate).and(haltGate), clock,
                 "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target",
                 haltGate::cancelledByPanic, sessions::source);
@@ -388,36 +401,64 @@ public final class ExecutorService implements AutoCloseable {
         }
     }
 
-    /** Hands the commands that may start to the workers, at most {@code worker_threads} at once. */
+    /**
+     * Hands the commands that may start to the workers, at most {@code worker_threads} runs at once. A run is a
+     * target's next command and the ones fetched behind it (up to {@value #MAX_RUN}): one worker carries them out one
+     * after the other in one migration session ({@link CommandHandler#handleRun}).
+     */
     private void dispatch() {
         int free = config.workerThreads() - inFlight.get();
         if (free <= 0) {
             return;
         }
         Instant now = clock.instant();
-        List<PartitionQueue.Entry> ready = new ArrayList<>();
+        List<List<PartitionQueue.Entry>> ready = new ArrayList<>();
         for (PartitionQueue q : queues.values()) {
-            q.ready(now, ready, free);
+            q.readyRuns(now, ready, free, MAX_RUN);
             if (ready.size() >= free) {
                 break;
             }
         }
-        for (PartitionQueue.Entry e : ready) {
-            e.queue.started(e);
+        for (List<PartitionQueue.Entry> run : ready) {
+            run.forEach(e -> e.queue.started(e));
             inFlight.incrementAndGet();
-            worker.execute(() -> run(e));
+            worker.execute(() -> run(run));
         }
     }
 
-    /** On a worker: carries the command out, then tells the poll thread (waking it up from its poll). */
-    private void run(PartitionQueue.Entry e) {
-        Completion c;
+    /**
+     * On a worker: carries a run out, telling the poll thread each command's outcome as soon as it is known (waking it
+     * up from its poll at the end of the run, or when a command did not end DONE), and which were not started.
+     */
+    private void run(List<PartitionQueue.Entry> run) {
+        int[] reported = {0};
+        Throwable fatal = null;
         try {
-            c = new Completion(e, handler.handle(e.record), null);
+            if (run.size() == 1) {
+                completions.add(new Completion(run.get(0), handler.handle(run.get(0).record), null));
+                reported[0] = 1;
+            } else {
+                PartitionQueue q = run.get(0).queue;
+                handler.handleRun(run.stream().map(e -> e.record).toList(), (handled, i) -> {
+                    completions.add(new Completion(run.get(i), handled, null));
+                    reported[0] = i + 1;
+                    if (handled != CommandHandler.Handled.DONE) {
+                        wakeUp();
+                    }
+                }, () -> !q.isClosed() && !stopping.get());
+            }
         } catch (Throwable t) {
-            c = new Completion(e, null, t);
+            fatal = t;
         }
-        completions.add(c);
+        for (int i = reported[0]; i < run.size(); i++) {
+            completions.add(new Completion(run.get(i), i == reported[0] && fatal != null ? null : CommandHandler.Handled.NOT_RUN,
+                    i == reported[0] ? fatal : null));
+        }
+        inFlight.decrementAndGet();
+        wakeUp();
+    }
+
+    private void wakeUp() {
         if (polling) {
             try {
                 consumer.wakeup();
@@ -437,7 +478,6 @@ public final class ExecutorService implements AutoCloseable {
     private void complete(Completion c) {
         PartitionQueue.Entry e = c.entry();
         PartitionQueue q = e.queue;
-        inFlight.decrementAndGet();
         if (c.fatal() != null) {
             q.stopped(e);
             log.error("stopping: handling a command failed in a way that leaves its outcome unpublished or unacknowledged"
@@ -451,6 +491,7 @@ public final class ExecutorService implements AutoCloseable {
                 q.stopped(e);
                 e.notBefore = clock.instant().plus(config.registryRetryBackoff());
             }
+            case NOT_RUN -> q.stopped(e);
             case INTERRUPTED -> {
                 // Shutting down: it stays uncommitted. Otherwise (halted inside a transactional step, a PANIC): it
                 // starts again from its first statement, where the halt holds it, as a redelivery would.

@@ -40,7 +40,7 @@ final class PartitionQueue {
     private long next = -1;
     private int running;
     /** Revoked, lost or shutting down: nothing more starts. */
-    private boolean closed;
+    private volatile boolean closed;
 
     PartitionQueue(TopicPartition partition) {
         this.partition = partition;
@@ -70,6 +70,32 @@ final class PartitionQueue {
             Entry head = q.peekFirst();
             if (head != null && !head.running && !now.isBefore(head.notBefore)) {
                 out.add(head);
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code out} the runs that may start now: per key whose head is idle and due, the head and the commands
+     * fetched behind it, at most {@code maxRun} of them (they run one after the other on one worker).
+     */
+    void readyRuns(Instant now, List<List<Entry>> out, int limit, int maxRun) {
+        if (closed) {
+            return;
+        }
+        for (ArrayDeque<Entry> q : byKey.values()) {
+            if (out.size() >= limit) {
+                return;
+            }
+            Entry head = q.peekFirst();
+            if (head != null && !head.running && !now.isBefore(head.notBefore)) {
+                List<Entry> run = new java.util.ArrayList<>();
+                for (Entry e : q) {
+                    if (run.size() >= maxRun || e.running) {
+                        break;
+                    }
+                    run.add(e);
+                }
+                out.add(run);
             }
         }
     }

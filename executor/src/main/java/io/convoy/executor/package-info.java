@@ -14,9 +14,14 @@
  * different targets run at the same time on {@code worker_threads} workers, also when they share a partition. A
  * partition's offset is committed up to its lowest unfinished command, so a halted or slow target holds back the
  * commit of its partition (its later commands come again after a crash, and are recognised in convoy.history) but
- * not the other targets' commands. Each target's PostgreSQL sessions are kept between steps and reset with
- * {@code DISCARD ALL} ({@link io.convoy.executor.step.TargetSessions}); {@code application_name} is set per step
- * as before. {@code metrics_port} serves {@code /metrics} and {@code /health}.
+ * not the other targets' commands. A target's commands fetched one behind the other run as one <b>run</b> on one
+ * worker, in one migration session holding the target's migration lock throughout
+ * ({@link io.convoy.executor.step.StepProcessor#processRun}): each command is still decided from convoy.history,
+ * applied in its own transaction with its history row and events, and committed once its events are acknowledged;
+ * the run stops after a failure or an interruption, and between two commands when its partition is revoked or the
+ * executor stops. PostgreSQL sessions are kept between runs and reset with {@code DISCARD ALL}, at most two idle
+ * per worker over all targets ({@link io.convoy.executor.step.TargetSessions}); {@code application_name} is set per
+ * plan as before. {@code metrics_port} serves {@code /metrics} and {@code /health}.
  *
  * <h2>A failed step stops its plan on that target</h2>
  * After a FAILED step (or a refused one), the later commands of the same plan for the same target are SKIPPED.

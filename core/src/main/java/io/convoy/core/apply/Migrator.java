@@ -110,6 +110,101 @@ public final class Migrator {
         }
     }
 
+    /**
+     * Opens a session that holds the migration lock until it is closed, to apply several plans one after the other
+     * (e.g. the consecutive commands of one target) without opening the sessions, taking the lock and looking for
+     * the version tables again for each plan. See {@link Held}. Fails like {@link #apply}: MIG021 when the database
+     * cannot be reached, MIG012 when another run keeps the lock.
+     */
+    public Held hold() {
+        try {
+            return new Held(new Session());
+        } catch (SQLException e) {
+            throw failure("opening a migration session", e);
+        }
+    }
+
+    /**
+     * A migration session held across plans: both connections open, the migration lock held. Each {@link #apply}
+     * is what {@link Migrator#apply} does (heads checked against the plan, each step its own transaction, history
+     * row and events, retries), with the plan's own options (plan and command ids, application_name, timeouts; the
+     * version schema must be the Migrator's) and listener. What it saves: the sessions and the lock are taken once,
+     * the version tables are looked for once, and the heads are read again only when the previous plan did not end
+     * applied (under the lock nobody else moves them; every step still checks them in its transaction). Used by one
+     * thread; close it to let go of the lock.
+     */
+    public final class Held implements AutoCloseable {
+        private final Session session;
+        private String applicationName;
+        private boolean tablesReady;
+        /** The heads as the last successful plan left them; null when they must be read. */
+        private Set<String> knownHeads;
+
+        private Held(Session session) {
+            this.session = session;
+            this.applicationName = options.applicationName();
+        }
+
+        /** Applies a plan in this session; returns the heads afterwards. Errors as {@link Migrator#apply}. */
+        public Set<String> apply(Plan plan, ApplyOptions planOptions, Consumer<MigrationEvent> planListener) {
+            StepActions.validate(plan);
+            if (!planOptions.versionSchema().equals(options.versionSchema())) {
+                throw new IllegalArgumentException("a held session serves version schema " + options.versionSchema()
+                        + ", not " + planOptions.versionSchema());
+            }
+            try {
+                if (!planOptions.applicationName().equals(applicationName)) {
+                    setApplicationName(session.lockConnection, planOptions.applicationName());
+                    setApplicationName(session.work, planOptions.applicationName());
+                    applicationName = planOptions.applicationName();
+                }
+                Set<String> heads = knownHeads;
+                VersionStore.Present present = null;
+                if (heads == null) {
+                    present = tablesReady ? null : VersionStore.present(session.work, tables);
+                    heads = tablesReady || present.version() ? VersionStore.readHeads(session.work, tables.versionTable()) : Set.of();
+                    knownHeads = heads;
+                }
+                if (!heads.equals(plan.fromHeads())) {
+                    throw new ConvoyException(ErrorCode.MIG004, source.describe() + " is at " + StepActions.describe(heads)
+                            + " but the plan starts from " + StepActions.describe(plan.fromHeads())
+                            + ": another run migrated it, or the plan is stale; nothing was applied. Plan again from the current heads");
+                }
+                if (plan.isEmpty()) {
+                    return heads;
+                }
+                StepRunner runner = new StepRunner(session.work, session.workPid, tables, planOptions, clock, planListener,
+                        new Blockers(session.lockConnection, session.sampler), source.describe(), batchEnvironment);
+                if (!tablesReady) {
+                    ensureTables(runner, present == null ? VersionStore.present(session.work, tables) : present);
+                    tablesReady = true;
+                }
+                knownHeads = null;
+                StepActions planActions = new StepActions(planOptions);
+                for (MigrationStep step : plan.steps()) {
+                    runner.runStep(step, planActions.step(step));
+                }
+                // Each step checked the heads in its transaction and moved them under the lock: they are the plan's end.
+                knownHeads = plan.toHeads();
+                return knownHeads;
+            } catch (SQLException e) {
+                knownHeads = null;
+                throw failure("applying a plan", e);
+            }
+        }
+
+        /** The session's work connection (autocommit, no transaction open between plans), for reads between plans. */
+        public Connection connection() {
+            return session.work;
+        }
+
+        /** Lets go of the lock and the sessions. */
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
     /** Sets the version table to {@code heads} without running SQL; recorded in history as stamp. */
     public void stamp(Set<String> heads) {
         validateIds(heads);

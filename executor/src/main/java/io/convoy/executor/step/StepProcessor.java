@@ -142,6 +142,88 @@ public final class StepProcessor {
         return result;
     }
 
+    /**
+     * Carries out a run of consecutive commands of one target, in order, in one migration session that holds the
+     * target's migration lock throughout ({@link Migrator#hold}): each command is decided and applied exactly as
+     * {@link #process} does it (history check, its own transaction, history row and events), but the sessions, the
+     * lock and the version-table lookup are taken once for the run. {@code after} gets each command's result as
+     * soon as it is known, and says whether to go on. The run stops after a command that did not end APPLIED or
+     * SKIPPED by its history (a failure, an interruption: the later commands then decide from convoy.history in a run
+     * of their own, e.g. SKIPPED after a failure), when {@code after} says so, or when the session breaks. Returns
+     * how many commands got a result; the rest were not started and run again later.
+     */
+    public int processRun(List<Command> commands, Consumer<StepUpdate> sink, java.util.function.BiPredicate<Command, Result> after) {
+        if (commands.isEmpty()) {
+            return 0;
+        }
+        Command first = commands.get(0);
+        Optional<Target> target = targets.get(first.targetId());
+        if (commands.size() == 1 || target.isEmpty()) {
+            after.test(first, process(first, sink));
+            return 1;
+        }
+        ConnectionSource source = sources.apply(target.get());
+        Migrator.Held held;
+        try {
+            held = new Migrator(source, CommandSteps.options(base, first), clock, lockWaitLog(first)).hold();
+        } catch (ConvoyException e) {
+            // Lock busy, database unreachable: the single path reports it as it always did.
+            log.debug("{}: no session for a run of {} commands ({}): one command alone", first.describe(), commands.size(),
+                    Secrets.mask(e.getMessage()));
+            after.test(first, process(first, sink));
+            return 1;
+        }
+        int handled = 0;
+        try (held) {
+            for (Command c : commands) {
+                if (!c.targetId().equals(first.targetId())) {
+                    throw new IllegalArgumentException("a run holds the commands of one target: " + c.describe());
+                }
+                Optional<Result> result = inSession(c, held, source, sink);
+                if (result.isEmpty()) {
+                    break;
+                }
+                handled++;
+                boolean goOn = after.test(c, result.get());
+                if (!goOn || !(result.get() instanceof Result.Done done) || !runGoesOn(done)) {
+                    break;
+                }
+            }
+        }
+        return handled;
+    }
+
+    /** After which outcomes a run goes on in its session: an application, or a decision read from the history. */
+    private static boolean runGoesOn(Result.Done done) {
+        return done.update().status() == StepUpdate.Status.APPLIED || done.update().status() == StepUpdate.Status.SKIPPED;
+    }
+
+    /** One command of a run, in the held session; empty when the session broke (nothing was decided or applied). */
+    private Optional<Result> inSession(Command c, Migrator.Held held, ConnectionSource source, Consumer<StepUpdate> sink) {
+        Optional<Result> decided;
+        try {
+            decided = fromHistory(c, held.connection(), historySeen.contains(c.targetId()));
+        } catch (SQLException e) {
+            historySeen.remove(c.targetId());
+            log.debug("{}: reading convoy.history in the run's session failed ({}): the command runs again alone", c.describe(),
+                    Secrets.mask(String.valueOf(e.getMessage())));
+            return Optional.empty();
+        }
+        if (decided.isPresent()) {
+            return decided;
+        }
+        return Optional.of(apply(c, source, sink, run -> held.apply(CommandSteps.plan(c), CommandSteps.options(base, c), run)));
+    }
+
+    private static Consumer<io.convoy.core.apply.MigrationEvent> lockWaitLog(Command c) {
+        return event -> {
+            if (event instanceof io.convoy.core.apply.MigrationEvent.WaitingForMigrationLock w) {
+                log.info("{}: waiting for the migration lock of {} ({} ms of {} ms)", c.describe(), w.database(),
+                        w.waited().toMillis(), w.limit().toMillis());
+            }
+        };
+    }
+
     private Optional<Result> fromHistory(Command c, Connection conn) throws SQLException {
         return fromHistory(c, conn, false);
     }
@@ -206,10 +288,14 @@ public final class StepProcessor {
     }
 
     private Result apply(Command c, ConnectionSource source, Consumer<StepUpdate> sink) {
+        return apply(c, source, sink, run -> new Migrator(source, CommandSteps.options(base, c), clock, run).apply(CommandSteps.plan(c)));
+    }
+
+    /** {@link #apply(Command, ConnectionSource, Consumer)} with the plan applied by {@code applier} (own or held session). */
+    private Result apply(Command c, ConnectionSource source, Consumer<StepUpdate> sink, Function<CommandRun, Set<String>> applier) {
         CommandRun run = new CommandRun(c, sink, gate, clock);
-        Migrator migrator = new Migrator(source, CommandSteps.options(base, c), clock, run);
         try {
-            Set<String> heads = migrator.apply(CommandSteps.plan(c));
+            Set<String> heads = applier.apply(run);
             historySeen.add(c.targetId());
             Instant now = clock.instant();
             StepUpdate update = run.applied()
@@ -290,7 +376,11 @@ public final class StepProcessor {
      * when the database cannot be reached (logged, masked).
      */
     public Optional<TargetStatus> status(Target target) {
-        ConnectionSource source = sources.apply(target);
+        // Read once at start-up, on a session of its own that is closed afterwards: kept idle in the pool, the
+        // sessions of every target of every executor of a group would sit in the server for nothing (most of them
+        // belong to targets another executor will serve), and every idle backend costs the server CPU while others
+        // change catalogs (it must catch up with the invalidation messages).
+        ConnectionSource source = target.connectionSource();
         try (Connection conn = source.open()) {
             Set<String> heads = heads(conn);
             List<HistoryRow> recent = history.latest(conn, RECENT_ROWS);

@@ -109,4 +109,31 @@ class TargetSessionsIT {
             assertThat(none.idleSessions()).isZero();
         }
     }
+
+    @Test
+    void beyondMaxIdleOverAllTargetsTheSessionIdleForTheLongestIsClosed() throws Exception {
+        try (Connection admin = target.connectionSource().open(); Statement st = admin.createStatement()) {
+            st.execute("CREATE DATABASE sessions_t2");
+        }
+        Target other = new Target("t2", "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/sessions_t2", Optional.of("postgres"),
+                Optional.empty());
+        try (TargetSessions sessions = new TargetSessions(Duration.ofSeconds(30), 1)) {
+            String first;
+            try (Connection c = sessions.source(target).open()) {
+                first = one(c, "SELECT pg_backend_pid()");
+            }
+            assertThat(sessions.idleSessions()).isEqualTo(1);
+            try (Connection c = sessions.source(other).open()) {
+                one(c, "SELECT 1");
+            }
+            assertThat(sessions.idleSessions()).as("t1's session, idle for longer, was closed").isEqualTo(1);
+            try (Connection c = sessions.source(other).open()) {
+                assertThat(one(c, "SELECT current_database()")).isEqualTo("sessions_t2");
+            }
+            try (Connection c = sessions.source(target).open()) {
+                assertThat(one(c, "SELECT pg_backend_pid()")).as("a new session for t1").isNotEqualTo(first);
+            }
+            assertThat(sessions.sessionsOpened()).isEqualTo(3);
+        }
+    }
 }
