@@ -80,6 +80,9 @@ public final class SearchClient {
         // a data stream created under an older template gets the fields added since (its backing indices keep their mappings)
         if (exists("/_data_stream/" + dataStream)) {
             send("PUT", "/" + dataStream + "/_mapping", Canonical.json(IndexTemplate.addedFields()), "application/json");
+            // and the refresh interval of the template (a dynamic setting): the write index gets it without a rollover
+            send("PUT", "/" + dataStream + "/_settings", "{\"index.refresh_interval\":\"" + IndexTemplate.REFRESH_INTERVAL + "\"}",
+                    "application/json");
         }
     }
 
