@@ -169,6 +169,8 @@ final class AuditBenchmark {
         run.put("sink_events_per_s", Stats.round(full.eventsPerS()));
         run.put("sink_seconds", Stats.round(full.seconds()));
         run.put("sink_timings_ms", full.timings());
+        run.put("sink_cpu_us_per_event", full.cpuUsPerEvent());
+        run.put("ndjson_only_cpu_us_per_event", ndjson.cpuUsPerEvent());
         run.put("lag_ms", full.lag());
         run.put("lag_rate_per_s", Stats.round(full.achievedRate()));
 
@@ -212,6 +214,10 @@ final class AuditBenchmark {
         medians.put("sink_vs_ndjson_only", Stats.round(sink / nd));
         medians.put("lag_ms_p50", Stats.round(p50));
         medians.put("lag_ms_p99", Stats.round(p99));
+        for (String key : List.of("sink_thread", "sink_indexing_threads", "opensearch_write", "opensearch_other", "total")) {
+            medians.put("sink_cpu_us_per_event_" + key, Stats.round(Stats.median(runs.stream().mapToDouble(r ->
+                    ((Number) ((Map<?, ?>) r.get("sink_cpu_us_per_event")).get(key)).doubleValue()).toArray())));
+        }
         out.put("medians", medians);
         Map<String, Object> each = new LinkedHashMap<>();
         for (String key : List.of("sink_events_per_s", "ndjson_only_events_per_s", "raw_consumer_events_per_s")) {
@@ -238,7 +244,62 @@ final class AuditBenchmark {
         return Stats.median(runs.stream().mapToDouble(r -> ((Number) ((Map<String, Object>) r.get("lag_ms")).get(key)).doubleValue()).toArray());
     }
 
-    record Measured(double eventsPerS, double seconds, Map<String, Object> timings, Map<String, Object> lag, double achievedRate) {}
+    record Measured(double eventsPerS, double seconds, Map<String, Object> timings, Map<String, Object> cpuUsPerEvent,
+                    Map<String, Object> lag, double achievedRate) {}
+
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** CPU time (ns) of every live thread of this JVM, by thread id, with a group index into {@link #GROUPS}. */
+    private static Map<Long, long[]> threadCpu() {
+        Map<Long, long[]> out = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) {
+                out.put(info.getThreadId(), new long[] {cpu, group(info.getThreadName())});
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> GROUPS = List.of("sink_thread", "sink_indexing_threads", "opensearch_write",
+            "opensearch_other", "kafka_and_registry_and_rest");
+
+    private static int group(String thread) {
+        if (thread.equals("convoy-audit-sink")) {
+            return 0;
+        }
+        if (thread.startsWith("convoy-audit-index")) {
+            return 1;
+        }
+        if (thread.startsWith("opensearch[")) {
+            return thread.contains("][write]") ? 2 : 3;
+        }
+        return 4;
+    }
+
+    /**
+     * CPU microseconds per event spent by each group of threads of this JVM (the sink, OpenSearch, the rest) between
+     * two samples: unlike events/s this hardly depends on what else the machine runs, so changes can be compared on a
+     * loaded machine. Threads that ended in between are not counted (the sink's own threads outlive the sample).
+     */
+    private static Map<String, Object> cpuPerEvent(Map<Long, long[]> before, Map<Long, long[]> after, int events) {
+        double[] ns = new double[GROUPS.size()];
+        after.forEach((id, a) -> {
+            long[] b = before.get(id);
+            ns[(int) a[1]] += a[0] - (b == null ? 0 : b[0]);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < ns.length; i++) {
+            out.put(GROUPS.get(i), Stats.round(ns[i] / 1000.0 / events));
+            total += ns[i];
+        }
+        out.put("total", Stats.round(total / 1000.0 / events));
+        return out;
+    }
 
     /**
      * Starts a sink and times it over the backlog of {@code events}; with a producer, then produces {@code steady} at
@@ -270,6 +331,7 @@ final class AuditBenchmark {
                     steadyDone.countDown();
                 }
             });
+            Map<Long, long[]> cpuBefore = threadCpu();
             sink.start();
             long t0 = System.nanoTime();
             if (!backlogDone.await(10, TimeUnit.MINUTES)) {
@@ -277,6 +339,7 @@ final class AuditBenchmark {
                         + sink.failure().map(f -> ": " + f).orElse(""));
             }
             double seconds = (lastStoredNanos.get() - t0) / 1e9;
+            Map<String, Object> cpu = cpuPerEvent(cpuBefore, threadCpu(), events);
             Map<String, Object> timings = timings(sink.timings());
             Map<String, Object> lag = new LinkedHashMap<>();
             double achieved = 0;
@@ -298,7 +361,7 @@ final class AuditBenchmark {
                 double[] sample = java.util.Arrays.stream(lags).asDoubleStream().toArray();
                 lag = Stats.summary(sample);
             }
-            return new Measured(events / seconds, seconds, timings, lag, achieved);
+            return new Measured(events / seconds, seconds, timings, cpu, lag, achieved);
         }
     }
 
