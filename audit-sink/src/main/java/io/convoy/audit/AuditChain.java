@@ -2,6 +2,9 @@ package io.convoy.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * The hash chain: one chain for the whole sink, {@code seq} strictly increasing by one from 1.
@@ -11,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class AuditChain {
     private long lastSeq;
     private String lastHash;
+    private MessageDigest digest;
 
     /** A chain continuing after {@code lastSeq}/{@code lastHash} (0 and {@link AuditFields#GENESIS_HASH} when empty). */
     public AuditChain(long lastSeq, String lastHash) {
@@ -41,22 +45,32 @@ public final class AuditChain {
      * {@code Canonical.json(append(record))}.
      */
     public String seal(ObjectNode record) {
-        ObjectNode audit = AuditFields.audit(record);
+        return new String(sealUtf8(record), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #seal} as UTF-8 bytes, what the NDJSON file and the {@code _bulk} body take: the record is written once
+     * straight to UTF-8, hashed from those bytes ({@code prev_hash} is ASCII hex, so hashing it and then the text is
+     * hashing their concatenation) and the hash spliced in at its sorted place.
+     */
+    public byte[] sealUtf8(ObjectNode record) {
+        JsonNode convoy = record.get("convoy");
+        ObjectNode audit = convoy != null && convoy.get("audit") instanceof ObjectNode a ? a : AuditFields.audit(record);
         audit.remove("hash");
         long seq = lastSeq + 1;
         audit.put("seq", seq);
         audit.put("prev_hash", lastHash);
-        String without = Canonical.jsonWithoutHash(record);
-        String hash = Canonical.sha256(lastHash + without);
+        Canonical.WithoutHash without = Canonical.utf8WithoutHash(record);
+        if (digest == null) {
+            digest = Canonical.sha256Digest();
+        }
+        digest.update(lastHash.getBytes(StandardCharsets.ISO_8859_1));
+        digest.update(without.bytes(), 0, without.length());
+        String hash = HexFormat.of().formatHex(digest.digest());
         audit.put("hash", hash);
-        // keys sorted: checkpoint < hash < prev_hash < seq, and convoy.audit holds no other keys
-        String tail = "\"prev_hash\":\"" + lastHash + "\",\"seq\":" + seq + "}";
-        int at = without.indexOf(tail);
-        String line;
-        if (at > 0 && at == without.lastIndexOf(tail) && audit.size() <= 4) {
-            line = without.substring(0, at) + "\"hash\":\"" + hash + "\"," + without.substring(at);
-        } else {
-            line = Canonical.json(record);
+        byte[] line = without.withHash(hash);
+        if (line == null) {
+            line = Canonical.json(record).getBytes(StandardCharsets.UTF_8);
         }
         lastSeq = seq;
         lastHash = hash;

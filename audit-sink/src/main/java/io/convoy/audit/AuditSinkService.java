@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>records already chained (offset below the durable state's next offset for their partition) are skipped;</li>
  *   <li>each record becomes an ECS record ({@link AuditMapper}; undecodable ones become {@code pipeline_error}
- *       records), the batch's last one carries the checkpoint, all are chained in memory, each serialised once
- *       ({@link AuditChain#seal}): that text is the NDJSON line and the {@code _bulk} source;</li>
+ *       records), the batch's last one carries the checkpoint, all are chained in memory, each serialised once,
+ *       straight to UTF-8 ({@link AuditChain#sealUtf8}): those bytes are hashed, written as the NDJSON line and sent
+ *       as the {@code _bulk} source;</li>
  *   <li>the batch is appended to the NDJSON files in one write and fsync'd;</li>
  *   <li>the batch is bulk-created in the data stream (409 = already there; split at {@code bulk_max_bytes}) on an
  *       indexing thread, while this thread reads, chains and fsyncs the next batch (at most
@@ -378,9 +379,9 @@ public final class AuditSinkService implements AutoCloseable {
         }
         AuditFields.audit(docs.get(docs.size() - 1)).set("checkpoint", Recovery.checkpointNode(next));
         AuditChain tentative = new AuditChain(chain.lastSeq(), chain.lastHash());
-        List<String> lines = new ArrayList<>(docs.size());
+        List<byte[]> lines = new ArrayList<>(docs.size());
         for (ObjectNode doc : docs) {
-            lines.add(tentative.seal(doc));
+            lines.add(tentative.sealUtf8(doc));
         }
         long t2 = System.nanoTime();
         chainNanos.addAndGet(t2 - t1);
@@ -393,7 +394,7 @@ public final class AuditSinkService implements AutoCloseable {
                 }
             });
         }
-        ndjson.append(lines);
+        ndjson.appendUtf8(lines);
         fsyncNanos.addAndGet(System.nanoTime() - t2);
         linesWritten += lines.size();
         chain = tentative;
@@ -439,20 +440,20 @@ public final class AuditSinkService implements AutoCloseable {
 
     /** Indexes until the data stream holds every document (retrying transient failures); rejections are dead-lettered. */
     private void index(List<JsonNode> docs) {
-        List<String> json = new ArrayList<>(docs.size());
-        docs.forEach(d -> json.add(Canonical.json(d)));
+        List<byte[]> json = new ArrayList<>(docs.size());
+        docs.forEach(d -> json.add(Canonical.json(d).getBytes(StandardCharsets.UTF_8)));
         index(docs, json);
     }
 
-    /** As {@link #index(List)}, the documents given with their canonical JSON; one {@code _bulk} per {@code bulk_max_bytes}. */
-    private void index(List<JsonNode> docs, List<String> json) {
+    /** As {@link #index(List)}, the documents given with their canonical JSON (UTF-8); one {@code _bulk} per {@code bulk_max_bytes}. */
+    private void index(List<JsonNode> docs, List<byte[]> json) {
         List<SearchClient.Rejected> rejected = new ArrayList<>();
         int from = 0;
         while (from < docs.size()) {
             long bytes = 0;
             int to = from;
-            while (to < docs.size() && (to == from || bytes + json.get(to).length() + 96 <= config.bulkMaxBytes())) {
-                bytes += json.get(to).length() + 96;
+            while (to < docs.size() && (to == from || bytes + json.get(to).length + 64 <= config.bulkMaxBytes())) {
+                bytes += json.get(to).length + 64;
                 to++;
             }
             indexPart(docs.subList(from, to), json.subList(from, to), rejected);
@@ -461,19 +462,19 @@ public final class AuditSinkService implements AutoCloseable {
         deadLetter(rejected);
     }
 
-    private void indexPart(List<JsonNode> docs, List<String> json, List<SearchClient.Rejected> rejected) {
+    private void indexPart(List<JsonNode> docs, List<byte[]> json, List<SearchClient.Rejected> rejected) {
         List<JsonNode> pendingDocs = new ArrayList<>(docs);
-        List<String> pendingJson = new ArrayList<>(json);
+        List<byte[]> pendingJson = new ArrayList<>(json);
         while (!pendingDocs.isEmpty()) {
             try {
                 Retry.decorateSupplier(retry, () -> {
-                    SearchClient.BulkResult result = search.bulkCreate(pendingDocs, pendingJson);
+                    SearchClient.BulkResult result = search.bulkCreateUtf8(pendingDocs, pendingJson);
                     rejected.addAll(result.rejected());
                     if (!result.retry().isEmpty()) {
                         java.util.Set<JsonNode> again = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                         again.addAll(result.retry());
                         List<JsonNode> d = new ArrayList<>();
-                        List<String> j = new ArrayList<>();
+                        List<byte[]> j = new ArrayList<>();
                         for (int i = 0; i < pendingDocs.size(); i++) {
                             if (again.contains(pendingDocs.get(i))) {
                                 d.add(pendingDocs.get(i));

@@ -153,6 +153,44 @@ public final class NdjsonLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends the lines, given as UTF-8 bytes (no newlines inside), as one batch and fsyncs them: what the sink
+     * writes, the bytes it hashed and sends to the data stream, copied once into one buffer, one write, one fsync.
+     */
+    public void appendUtf8(List<byte[]> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            rollIfNeeded();
+            if (hooked) {
+                for (int i = 0; i < lines.size(); i++) {
+                    byte[] line = lines.get(i);
+                    byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
+                    withNewline[line.length] = '\n';
+                    write(ByteBuffer.wrap(withNewline));
+                    hook.afterLine(i);
+                }
+            } else {
+                int size = 0;
+                for (byte[] line : lines) {
+                    size += line.length + 1;
+                }
+                byte[] all = new byte[size];
+                int at = 0;
+                for (byte[] line : lines) {
+                    System.arraycopy(line, 0, all, at, line.length);
+                    at += line.length;
+                    all[at++] = '\n';
+                }
+                write(ByteBuffer.wrap(all));
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to audit file " + current, e);
+        }
+    }
+
     private void rollIfNeeded() throws IOException {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         if (channel == null) {

@@ -1,5 +1,8 @@
 package io.convoy.audit;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,6 +80,9 @@ public final class SearchClient {
         // a data stream created under an older template gets the fields added since (its backing indices keep their mappings)
         if (exists("/_data_stream/" + dataStream)) {
             send("PUT", "/" + dataStream + "/_mapping", Canonical.json(IndexTemplate.addedFields()), "application/json");
+            // and the refresh interval of the template (a dynamic setting): the write index gets it without a rollover
+            send("PUT", "/" + dataStream + "/_settings", "{\"index.refresh_interval\":\"" + IndexTemplate.REFRESH_INTERVAL + "\"}",
+                    "application/json");
         }
     }
 
@@ -101,28 +107,93 @@ public final class SearchClient {
      * serialised twice. One request: split large batches before calling.
      */
     public BulkResult bulkCreate(List<JsonNode> docs, List<String> json) {
+        List<byte[]> utf8 = new ArrayList<>(json.size());
+        for (String j : json) {
+            utf8.add(j.getBytes(StandardCharsets.UTF_8));
+        }
+        return bulkCreateUtf8(docs, utf8);
+    }
+
+    /**
+     * As {@link #bulkCreate(List, List)}, the canonical JSON given as UTF-8 bytes (the NDJSON lines as written): the
+     * body is built from them with one copy. The data stream is named in the path, so the action lines carry only the
+     * {@code _id}. The answer is read only as far as needed: {@code errors:false} means every item was created, and
+     * then the items are only counted; otherwise each item's status decides (201 created, 409 already there, 429/5xx
+     * to retry, anything else rejected for good).
+     */
+    public BulkResult bulkCreateUtf8(List<JsonNode> docs, List<byte[]> json) {
         if (docs.size() != json.size()) {
             throw new IllegalArgumentException(docs.size() + " documents but " + json.size() + " JSON texts");
         }
         if (docs.isEmpty()) {
             return new BulkResult(0, 0, List.of(), List.of());
         }
-        String indexPart = "{\"create\":{\"_id\":";
-        String streamPart = ",\"_index\":" + Canonical.JSON.getNodeFactory().textNode(dataStream) + "}}\n";
+        byte[] actionStart = "{\"create\":{\"_id\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] actionEnd = "\"}}\n".getBytes(StandardCharsets.UTF_8);
+        byte[][] ids = new byte[docs.size()][];
         int size = 0;
-        for (String j : json) {
-            size += j.length() + 96;
-        }
-        StringBuilder body = new StringBuilder(size);
         for (int i = 0; i < docs.size(); i++) {
-            body.append(indexPart).append(Canonical.JSON.getNodeFactory().textNode(AuditFields.eventId(docs.get(i))))
-                    .append(streamPart).append(json.get(i)).append('\n');
+            String id = AuditFields.eventId(docs.get(i));
+            ids[i] = JsonStringEncoder.getInstance().quoteAsUTF8(id == null ? "" : id);
+            size += actionStart.length + ids[i].length + actionEnd.length + json.get(i).length + 1;
+        }
+        byte[] body = new byte[size];
+        int at = 0;
+        for (int i = 0; i < docs.size(); i++) {
+            at = put(body, at, actionStart);
+            at = put(body, at, ids[i]);
+            at = put(body, at, actionEnd);
+            at = put(body, at, json.get(i));
+            body[at++] = '\n';
         }
         // only what is read back: the items' status and error (the full answer is several times larger)
-        JsonNode answer = send("POST", "/_bulk?filter_path=errors,items.*.status,items.*.error", body.toString(), "application/x-ndjson");
-        JsonNode items = answer.path("items");
-        if (!items.isArray() || items.size() != docs.size()) {
-            throw new TransientException("_bulk answer from " + masked + " has " + items.size() + " items for " + docs.size() + " documents", null);
+        String path = "/" + dataStream + "/_bulk?filter_path=errors,items.*.status,items.*.error";
+        byte[] answer = sendBytes("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), "application/x-ndjson");
+        return bulkAnswer(answer, docs);
+    }
+
+    private static int put(byte[] into, int at, byte[] what) {
+        System.arraycopy(what, 0, into, at, what.length);
+        return at + what.length;
+    }
+
+    /** Reads a {@code _bulk} answer ({@code errors} before {@code items}, as Elasticsearch and OpenSearch write it). */
+    private BulkResult bulkAnswer(byte[] answer, List<JsonNode> docs) {
+        Boolean errors = null;
+        int count = 0;
+        JsonNode items = null;
+        try (JsonParser p = Canonical.JSON.getFactory().createParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new TransientException("_bulk answer from " + masked + " is not a JSON object", null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("errors")) {
+                    errors = value == JsonToken.VALUE_TRUE;
+                } else if (field.equals("items") && value == JsonToken.START_ARRAY && Boolean.FALSE.equals(errors)) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        count++;
+                        p.skipChildren();
+                    }
+                } else if (field.equals("items")) {
+                    items = Canonical.JSON.readTree(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new TransientException("_bulk answer from " + masked + " is not JSON: " + abbreviate(new String(answer, StandardCharsets.UTF_8)), e);
+        }
+        if (Boolean.FALSE.equals(errors) && items == null) {
+            if (count != docs.size()) {
+                throw new TransientException("_bulk answer from " + masked + " has " + count + " items for " + docs.size() + " documents", null);
+            }
+            return new BulkResult(docs.size(), 0, List.of(), List.of());
+        }
+        if (items == null || !items.isArray() || items.size() != docs.size()) {
+            throw new TransientException("_bulk answer from " + masked + " has " + (items == null ? 0 : items.size()) + " items for "
+                    + docs.size() + " documents", null);
         }
         int created = 0;
         int existing = 0;
@@ -227,15 +298,25 @@ public final class SearchClient {
     }
 
     private JsonNode send(String method, String path, String body, String contentType) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        byte[] answer = sendBytes(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), contentType);
+        try {
+            return answer.length == 0 ? Canonical.JSON.createObjectNode() : Canonical.JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + masked + path + " answered non-JSON: "
+                    + abbreviate(new String(answer, StandardCharsets.UTF_8)), e);
+        }
+    }
+
+    private byte[] sendBytes(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(timeout).method(method, body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
         authorization.ifPresent(a -> b.header("Authorization", a));
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new TransientException(method + " " + masked + path + " failed: " + Secrets.mask(String.valueOf(e.getMessage())), e);
         } catch (InterruptedException e) {
@@ -244,16 +325,14 @@ public final class SearchClient {
         }
         int status = response.statusCode();
         if (status == 429 || status >= 500) {
-            throw new TransientException(method + " " + masked + path + " answered " + status + ": " + abbreviate(response.body()), null);
+            throw new TransientException(method + " " + masked + path + " answered " + status + ": "
+                    + abbreviate(new String(response.body(), StandardCharsets.UTF_8)), null);
         }
         if (status >= 400) {
-            throw new IllegalStateException(method + " " + masked + path + " answered " + status + ": " + abbreviate(response.body()));
+            throw new IllegalStateException(method + " " + masked + path + " answered " + status + ": "
+                    + abbreviate(new String(response.body(), StandardCharsets.UTF_8)));
         }
-        try {
-            return response.body().isEmpty() ? Canonical.JSON.createObjectNode() : Canonical.JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + masked + path + " answered non-JSON: " + abbreviate(response.body()), e);
-        }
+        return response.body();
     }
 
     private static String abbreviate(String s) {

