@@ -35,15 +35,18 @@ import java.util.function.Function;
  */
 public final class KeyLoader<K extends Enum<K> & DeclaredKey> {
     private final Class<K> keys;
+    private final String service;
     private final String what;
 
     /**
      * @param keys the service's key enum
-     * @param what how errors name the configuration, e.g. {@code planner configuration}
+     * @param service how messages name the service: {@code planner} gives "the planner configuration lacks ...",
+     *                "planner configuration file ... does not exist", "... is not a planner setting"
      */
-    public KeyLoader(Class<K> keys, String what) {
+    public KeyLoader(Class<K> keys, String service) {
         this.keys = keys;
-        this.what = what;
+        this.service = service;
+        this.what = service + " configuration";
     }
 
     /** Defaults only; relative paths against {@code workingDirectory}. */
@@ -123,10 +126,10 @@ public final class KeyLoader<K extends Enum<K> & DeclaredKey> {
         String prefix = all[0].envPrefix();
         List<String> vars = Arrays.stream(all).map(DeclaredKey::envVar).toList();
         List<String> warnings = new ArrayList<>();
-        for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(prefix) && !vars.contains(name)) {
-                warnings.add("environment variable " + name + " is not a setting of the " + what + " and is ignored"
-                        + closest(name, vars));
+        for (String var : new TreeSet<>(env.keySet())) {
+            if (var.startsWith(prefix) && !vars.contains(var)) {
+                warnings.add("environment variable " + var + " is not a " + service + " setting and is ignored"
+                        + closest(var, vars));
             }
         }
         return warnings;
