@@ -2,6 +2,7 @@ package io.convoy.audit;
 
 import io.convoy.core.config.DeclaredKey;
 import io.convoy.core.config.KeyLoader;
+import io.convoy.core.config.KeySpec;
 import io.convoy.core.config.KeyedConfig;
 import io.convoy.core.config.ValueType;
 import java.nio.file.Path;
@@ -34,31 +35,18 @@ public final class AuditConfig {
         RETRY_INITIAL_BACKOFF("retry.initial_backoff", ValueType.DURATION, "200ms", "first retry delay, doubled each time"),
         REQUEST_TIMEOUT("request_timeout", ValueType.DURATION, "30s", "timeout of one HTTP request to the search cluster");
 
-        private final String key;
-        private final ValueType type;
-        private final String defaultValue;
-        private final String doc;
+        private final KeySpec spec;
 
         Key(String key, ValueType type, String defaultValue, String doc) {
-            this.key = key;
-            this.type = type;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+            spec = new KeySpec(key, type, defaultValue, doc);
         }
 
-        @Override public String key() { return key; }
-
-        @Override public ValueType type() { return type; }
-
-        @Override public String doc() { return doc; }
-
-        /** The default; empty when the key is required. */
-        @Override public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
+        @Override public KeySpec spec() { return spec; }
 
         @Override public String envPrefix() { return "CONVOY_AUDIT_"; }
     }
 
-    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "audit configuration");
+    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "audit");
 
     private final KeyedConfig<Key> values;
 

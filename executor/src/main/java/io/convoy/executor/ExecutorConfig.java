@@ -3,6 +3,7 @@ package io.convoy.executor;
 import io.convoy.core.apply.ApplyOptions;
 import io.convoy.core.config.DeclaredKey;
 import io.convoy.core.config.KeyLoader;
+import io.convoy.core.config.KeySpec;
 import io.convoy.core.config.KeySetting;
 import io.convoy.core.config.KeyTables;
 import io.convoy.core.config.KeyedConfig;
@@ -55,31 +56,19 @@ public final class ExecutorConfig {
         METRICS_PORT("metrics_port", ValueType.PORT, "-1",
                 "port of /metrics (Prometheus) and /health on 127.0.0.1; 0 = any free port (logged), -1 = off");
 
-        private final String key;
-        private final ValueType type;
-        private final String defaultValue;
-        private final String doc;
+        private final KeySpec spec;
 
         Key(String key, ValueType type, String defaultValue, String doc) {
-            this.key = key;
-            this.type = type;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+            spec = new KeySpec(key, type, defaultValue, doc);
         }
 
-        @Override public String key() { return key; }
-
-        @Override public ValueType type() { return type; }
-
-        @Override public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
-
-        @Override public String doc() { return doc; }
+        @Override public KeySpec spec() { return spec; }
 
         /** {@code CONVOY_EXECUTOR_RETRY_MAX_ATTEMPTS}. */
         @Override public String envPrefix() { return "CONVOY_EXECUTOR_"; }
     }
 
-    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "executor configuration");
+    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "executor");
 
     private final KeyedConfig<Key> settings;
 

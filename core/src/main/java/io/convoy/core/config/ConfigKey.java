@@ -27,47 +27,33 @@ public enum ConfigKey implements DeclaredKey {
     MIGRATION_LOCK_WAIT("migration_lock_wait", ValueType.DURATION, "60s", "how long a run waits for the migration lock held by another run before MIG012"),
     APPLICATION_NAME("application_name", ValueType.STRING, "convoy", "application_name of the migration sessions (visible in pg_stat_activity)");
 
-    private final String key;
-    private final ValueType type;
-    private final String defaultValue;
-    private final String doc;
+    private final KeySpec spec;
 
     ConfigKey(String key, ValueType type, String defaultValue, String doc) {
-        this.key = key;
-        this.type = type;
-        this.defaultValue = defaultValue;
-        this.doc = doc;
+        spec = new KeySpec(key, type, defaultValue, doc);
     }
 
-    /** The name in convoy.yaml ({@code retry.max_attempts} is {@code retry: {max_attempts: ...}}). */
-    @Override public String key() { return key; }
-
-    @Override public ValueType type() { return type; }
-
-    /** The default as written in convoy.yaml; empty when the key has none. */
-    @Override public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
+    @Override public KeySpec spec() { return spec; }
 
     /** No key is required: commands that need one (url) say so when they use it. */
     @Override public boolean required() { return false; }
-
-    @Override public String doc() { return doc; }
 
     /** {@code CONVOY_RETRY_MAX_ATTEMPTS}. */
     @Override public String envPrefix() { return "CONVOY_"; }
 
     /** {@code --retry-max-attempts}; empty for the password, which must not appear in a process list. */
     public Optional<String> flag() {
-        return this == PASSWORD ? Optional.empty() : Optional.of("--" + key.replace('.', '-').replace('_', '-'));
+        return this == PASSWORD ? Optional.empty() : Optional.of("--" + key().replace('.', '-').replace('_', '-'));
     }
 
     /** Values of this key are masked whenever they are shown. */
-    public boolean secret() { return type.secret(); }
+    public boolean secret() { return type().secret(); }
 
     public static Optional<ConfigKey> byEnvVar(String name) {
         return Arrays.stream(values()).filter(k -> k.envVar().equals(name)).findFirst();
     }
 
     public static Optional<ConfigKey> byName(String name) {
-        return Arrays.stream(values()).filter(k -> k.key.equals(name)).findFirst();
+        return Arrays.stream(values()).filter(k -> k.key().equals(name)).findFirst();
     }
 }

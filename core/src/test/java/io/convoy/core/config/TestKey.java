@@ -11,25 +11,13 @@ enum TestKey implements DeclaredKey {
     RETRY_ATTEMPTS("retry.attempts", ValueType.POSITIVE_INT, "5", "attempts"),
     ID("id", ValueType.OPTIONAL_STRING, "", "who we are; empty = the host");
 
-    private final String key;
-    private final ValueType type;
-    private final String defaultValue;
-    private final String doc;
+    private final KeySpec spec;
 
     TestKey(String key, ValueType type, String defaultValue, String doc) {
-        this.key = key;
-        this.type = type;
-        this.defaultValue = defaultValue;
-        this.doc = doc;
+        spec = new KeySpec(key, type, defaultValue, doc);
     }
 
-    @Override public String key() { return key; }
-
-    @Override public ValueType type() { return type; }
-
-    @Override public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
-
-    @Override public String doc() { return doc; }
+    @Override public KeySpec spec() { return spec; }
 
     @Override public String envPrefix() { return "CONVOY_TEST_"; }
 }

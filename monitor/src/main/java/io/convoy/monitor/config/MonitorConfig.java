@@ -2,6 +2,7 @@ package io.convoy.monitor.config;
 
 import io.convoy.core.config.DeclaredKey;
 import io.convoy.core.config.KeyLoader;
+import io.convoy.core.config.KeySpec;
 import io.convoy.core.config.KeySetting;
 import io.convoy.core.config.KeyedConfig;
 import io.convoy.core.config.ValueType;
@@ -47,31 +48,19 @@ public final class MonitorConfig {
         HALT_ON_CRITICAL("halt_on_critical", ValueType.BOOLEAN, "true", "write HALT for the cluster on a CRITICAL lag or lock alert, and RESUME when it resolved"),
         METRICS_PORT("metrics_port", ValueType.PORT, "9466", "port of /metrics and /health on 127.0.0.1; 0 = any free port, -1 = off");
 
-        private final String key;
-        private final ValueType type;
-        private final String defaultValue;
-        private final String doc;
+        private final KeySpec spec;
 
         Key(String key, ValueType type, String defaultValue, String doc) {
-            this.key = key;
-            this.type = type;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+            spec = new KeySpec(key, type, defaultValue, doc);
         }
 
-        @Override public String key() { return key; }
-
-        @Override public ValueType type() { return type; }
-
-        @Override public Optional<String> defaultValue() { return Optional.of(defaultValue); }
-
-        @Override public String doc() { return doc; }
+        @Override public KeySpec spec() { return spec; }
 
         /** {@code CONVOY_MONITOR_LAG_WARN}. */
         @Override public String envPrefix() { return "CONVOY_MONITOR_"; }
     }
 
-    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "monitor configuration");
+    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "monitor");
 
     private final KeyedConfig<Key> settings;
 

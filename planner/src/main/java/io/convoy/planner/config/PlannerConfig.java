@@ -2,6 +2,7 @@ package io.convoy.planner.config;
 
 import io.convoy.core.config.DeclaredKey;
 import io.convoy.core.config.KeyLoader;
+import io.convoy.core.config.KeySpec;
 import io.convoy.core.config.KeySetting;
 import io.convoy.core.config.KeyedConfig;
 import io.convoy.core.config.ValueType;
@@ -45,31 +46,19 @@ public final class PlannerConfig {
         LINT_ROWS("lint_rows", ValueType.POSITIVE_INT, "1000", "rows generated per table in the shadow database the planner lints on"),
         VERIFY_ROLLBACK_ENVS("verify_rollback_envs", ValueType.LIST, "", "comma-separated env label values (fleet file) whose plans are rejected (MIG008, rule VR001) unless every revision's downgrade restores its schema on a shadow PostgreSQL; empty = none");
 
-        private final String key;
-        private final ValueType type;
-        private final String defaultValue;
-        private final String doc;
+        private final KeySpec spec;
 
         Key(String key, ValueType type, String defaultValue, String doc) {
-            this.key = key;
-            this.type = type;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+            spec = new KeySpec(key, type, defaultValue, doc);
         }
 
-        @Override public String key() { return key; }
-
-        @Override public ValueType type() { return type; }
-
-        @Override public Optional<String> defaultValue() { return Optional.of(defaultValue); }
-
-        @Override public String doc() { return doc; }
+        @Override public KeySpec spec() { return spec; }
 
         /** {@code CONVOY_PLANNER_STATE_WAIT}. */
         @Override public String envPrefix() { return "CONVOY_PLANNER_"; }
     }
 
-    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "planner configuration");
+    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "planner");
 
     private final KeyedConfig<Key> settings;
 
