@@ -93,9 +93,12 @@ public final class ExecutorConfig {
         return settings.setting(key);
     }
 
-    /** Every setting in key order, values masked where they may hold credentials: for the start-up log. */
+    /**
+     * Every setting in key order, one per line after a line break (the start-up log appends it to its first line),
+     * values masked where they may hold credentials.
+     */
     public String describe() {
-        return settings.describe();
+        return System.lineSeparator() + settings.describe();
     }
 
     /** The table of keys: name, environment variable, default, doc. */
