@@ -1,140 +1,83 @@
 package io.convoy.audit;
 
-import io.convoy.core.error.ConvoyException;
-import io.convoy.core.error.ErrorCode;
-import io.convoy.core.util.Secrets;
+import io.convoy.core.config.DeclaredKey;
+import io.convoy.core.config.KeyLoader;
+import io.convoy.core.config.KeySpec;
+import io.convoy.core.config.KeyedConfig;
+import io.convoy.core.config.ValueType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The audit sink's configuration: every key declared once in {@link Key} (name, default, doc), read from a map
- * (e.g. a properties file) &lt; {@code CONVOY_AUDIT_*} environment variables. Values are parsed when the
- * configuration is built: a bad one fails with MIG020 naming the key. Immutable.
+ * The audit sink's configuration: every key declared once in {@link Key} (name, type, default, doc), read from a
+ * map (e.g. a properties file) &lt; {@code CONVOY_AUDIT_*} environment variables ({@link KeyLoader}). Values are
+ * parsed when the configuration is built: a bad one fails with MIG020 naming the key. Immutable.
  */
 public final class AuditConfig {
 
-    public enum Key {
-        BOOTSTRAP_SERVERS("bootstrap_servers", null, "Kafka bootstrap servers, host:port[,host:port]"),
-        SCHEMA_REGISTRY_URL("schema_registry_url", null, "Confluent-API schema registry URL (credentials masked)"),
-        SEARCH_URL("search_url", "", "Elasticsearch/OpenSearch base URL; empty = NDJSON files only"),
-        DATA_STREAM("data_stream", "convoy-audit", "name of the audit data stream (and of its index template)"),
-        DIRECTORY("directory", "audit", "directory of the ECS NDJSON files (the sink's durable state)"),
-        MAX_FILE_BYTES("max_file_bytes", "67108864", "size at which a new NDJSON file is started (also at each UTC day)"),
-        GROUP_ID("group_id", "convoy-audit", "consumer group whose offsets the sink commits (one active sink per chain)"),
-        MAX_POLL_RECORDS("max_poll_records", "5000", "most records per batch (one NDJSON write + fsync and one _bulk per batch)"),
-        BULK_MAX_BYTES("bulk_max_bytes", "8388608", "largest _bulk request body in bytes; a larger batch goes in several requests"),
-        MAX_IN_FLIGHT_BATCHES("max_in_flight_batches", "2", "batches fsync'd to the files whose _bulk may still run while the next "
+    public enum Key implements DeclaredKey {
+        BOOTSTRAP_SERVERS("bootstrap_servers", ValueType.STRING, null, "Kafka bootstrap servers, host:port[,host:port]"),
+        SCHEMA_REGISTRY_URL("schema_registry_url", ValueType.HTTP_URL, null, "Confluent-API schema registry URL (credentials masked)"),
+        SEARCH_URL("search_url", ValueType.OPTIONAL_STRING, "", "Elasticsearch/OpenSearch base URL; empty = NDJSON files only"),
+        DATA_STREAM("data_stream", ValueType.STRING, "convoy-audit", "name of the audit data stream (and of its index template)"),
+        DIRECTORY("directory", ValueType.PATH, "audit", "directory of the ECS NDJSON files (the sink's durable state)"),
+        MAX_FILE_BYTES("max_file_bytes", ValueType.POSITIVE_LONG, "67108864", "size at which a new NDJSON file is started (also at each UTC day)"),
+        GROUP_ID("group_id", ValueType.STRING, "convoy-audit", "consumer group whose offsets the sink commits (one active sink per chain)"),
+        MAX_POLL_RECORDS("max_poll_records", ValueType.POSITIVE_INT, "5000", "most records per batch (one NDJSON write + fsync and one _bulk per batch)"),
+        BULK_MAX_BYTES("bulk_max_bytes", ValueType.POSITIVE_LONG, "8388608", "largest _bulk request body in bytes; a larger batch goes in several requests"),
+        MAX_IN_FLIGHT_BATCHES("max_in_flight_batches", ValueType.POSITIVE_INT, "2", "batches fsync'd to the files whose _bulk may still run while the next "
                 + "batch is read (offsets are committed in order, only once both outputs hold a batch)"),
-        POLL_TIMEOUT("poll_timeout", "200ms", "longest wait of one poll"),
-        RETRY_MAX_ATTEMPTS("retry.max_attempts", "8", "attempts of a _bulk on transient failures (429, 5xx, I/O)"),
-        RETRY_INITIAL_BACKOFF("retry.initial_backoff", "200ms", "first retry delay, doubled each time"),
-        REQUEST_TIMEOUT("request_timeout", "30s", "timeout of one HTTP request to the search cluster");
+        POLL_TIMEOUT("poll_timeout", ValueType.DURATION, "200ms", "longest wait of one poll"),
+        RETRY_MAX_ATTEMPTS("retry.max_attempts", ValueType.POSITIVE_INT, "8", "attempts of a _bulk on transient failures (429, 5xx, I/O)"),
+        RETRY_INITIAL_BACKOFF("retry.initial_backoff", ValueType.DURATION, "200ms", "first retry delay, doubled each time"),
+        REQUEST_TIMEOUT("request_timeout", ValueType.DURATION, "30s", "timeout of one HTTP request to the search cluster");
 
-        private final String key;
-        private final String defaultValue;
-        private final String doc;
+        private final KeySpec spec;
 
-        Key(String key, String defaultValue, String doc) {
-            this.key = key;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+        Key(String key, ValueType type, String defaultValue, String doc) {
+            spec = new KeySpec(key, type, defaultValue, doc);
         }
 
-        public String key() {
-            return key;
-        }
+        @Override public KeySpec spec() { return spec; }
 
-        public String doc() {
-            return doc;
-        }
-
-        /** The default; null when the key is required. */
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        public String envVar() {
-            return "CONVOY_AUDIT_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
-        }
+        @Override public String envPrefix() { return "CONVOY_AUDIT_"; }
     }
 
-    private final Map<Key, String> values;
+    private static final KeyLoader<Key> LOADER = new KeyLoader<>(Key.class, "audit");
 
-    private AuditConfig(Map<Key, String> values) {
+    private final KeyedConfig<Key> values;
+
+    private AuditConfig(KeyedConfig<Key> values) {
         this.values = values;
-        // parse everything now so that a bad value fails at start-up
-        directory();
-        maxFileBytes();
-        maxPollRecords();
-        bulkMaxBytes();
-        maxInFlightBatches();
-        pollTimeout();
-        retryMaxAttempts();
-        retryInitialBackoff();
-        requestTimeout();
     }
 
     /** From explicit values (keys as in {@link Key#key()}) over environment variables over defaults. */
     public static AuditConfig from(Map<String, String> explicit, Map<String, String> env) {
-        Map<Key, String> v = new EnumMap<>(Key.class);
-        for (Key k : Key.values()) {
-            String value = explicit.containsKey(k.key) ? explicit.get(k.key) : env.getOrDefault(k.envVar(), k.defaultValue);
-            if (value == null) {
-                throw new ConvoyException(ErrorCode.MIG020, "audit setting " + k.key + " (" + k.envVar() + ") is required: " + k.doc);
-            }
-            v.put(k, value.trim());
-        }
-        for (String name : explicit.keySet()) {
-            if (java.util.Arrays.stream(Key.values()).noneMatch(k -> k.key.equals(name))) {
-                throw new ConvoyException(ErrorCode.MIG020, "unknown audit setting '" + name + "'");
-            }
-        }
-        return new AuditConfig(v);
+        Map<Key, String> overrides = new EnumMap<>(Key.class);
+        explicit.forEach((name, value) -> overrides.put(LOADER.key(name, "the audit settings"), value));
+        return new AuditConfig(LOADER.load(Path.of(""), Optional.empty(), env, overrides, k -> "audit settings"));
     }
 
+    /** The value as written, trimmed. */
     public String get(Key key) {
-        return values.get(key);
+        return values.setting(key).raw().strip();
     }
 
-    public String bootstrapServers() { return get(Key.BOOTSTRAP_SERVERS); }
-    public String schemaRegistryUrl() { return get(Key.SCHEMA_REGISTRY_URL); }
-    public String searchUrl() { return get(Key.SEARCH_URL); }
-    public String dataStream() { return get(Key.DATA_STREAM); }
-    public String groupId() { return get(Key.GROUP_ID); }
-    public Path directory() { return Path.of(get(Key.DIRECTORY)); }
-    public long maxFileBytes() { return positive(Key.MAX_FILE_BYTES); }
-    public int maxPollRecords() { return (int) positive(Key.MAX_POLL_RECORDS); }
-    public Duration pollTimeout() { return duration(Key.POLL_TIMEOUT); }
-    public long bulkMaxBytes() { return positive(Key.BULK_MAX_BYTES); }
-    public int maxInFlightBatches() { return (int) positive(Key.MAX_IN_FLIGHT_BATCHES); }
-    public int retryMaxAttempts() { return (int) positive(Key.RETRY_MAX_ATTEMPTS); }
-    public Duration retryInitialBackoff() { return duration(Key.RETRY_INITIAL_BACKOFF); }
-    public Duration requestTimeout() { return duration(Key.REQUEST_TIMEOUT); }
-
-    private long positive(Key k) {
-        try {
-            long n = Long.parseLong(get(k));
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConvoyException(ErrorCode.MIG020, "audit setting " + k.key + " must be a whole number of at least 1, got '" + get(k) + "'");
-    }
-
-    private Duration duration(Key k) {
-        String s = get(k).toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            if (s.endsWith("min")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 3)));
-            if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConvoyException(ErrorCode.MIG020, "audit setting " + k.key + " must be a duration such as 500ms, 2s, 1min, got '" + Secrets.mask(get(k)) + "'");
-    }
+    public String bootstrapServers() { return values.string(Key.BOOTSTRAP_SERVERS); }
+    public String schemaRegistryUrl() { return values.string(Key.SCHEMA_REGISTRY_URL); }
+    public String searchUrl() { return values.string(Key.SEARCH_URL); }
+    public String dataStream() { return values.string(Key.DATA_STREAM); }
+    public String groupId() { return values.string(Key.GROUP_ID); }
+    public Path directory() { return values.path(Key.DIRECTORY); }
+    public long maxFileBytes() { return values.longValue(Key.MAX_FILE_BYTES); }
+    public int maxPollRecords() { return values.integer(Key.MAX_POLL_RECORDS); }
+    public Duration pollTimeout() { return values.duration(Key.POLL_TIMEOUT); }
+    public long bulkMaxBytes() { return values.longValue(Key.BULK_MAX_BYTES); }
+    public int maxInFlightBatches() { return values.integer(Key.MAX_IN_FLIGHT_BATCHES); }
+    public int retryMaxAttempts() { return values.integer(Key.RETRY_MAX_ATTEMPTS); }
+    public Duration retryInitialBackoff() { return values.duration(Key.RETRY_INITIAL_BACKOFF); }
+    public Duration requestTimeout() { return values.duration(Key.REQUEST_TIMEOUT); }
 }

@@ -1,5 +1,6 @@
 package io.convoy.audit;
 
+import io.convoy.core.config.KeyTables;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.util.Secrets;
 import java.io.IOException;
@@ -72,11 +73,6 @@ public final class Main {
 
     /** Every setting: key, environment variable, default, meaning. */
     static String keysTable() {
-        StringBuilder b = new StringBuilder();
-        for (AuditConfig.Key k : AuditConfig.Key.values()) {
-            b.append(String.format("%-24s %-40s %-16s %s%n", k.key(), k.envVar(),
-                    k.defaultValue() == null ? "(required)" : k.defaultValue().isEmpty() ? "\"\"" : k.defaultValue(), k.doc()));
-        }
-        return b.toString();
+        return KeyTables.keys(AuditConfig.Key.class);
     }
 }

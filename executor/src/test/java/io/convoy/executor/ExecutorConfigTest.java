@@ -65,7 +65,7 @@ class ExecutorConfigTest {
         assertThat(c.bootstrapServers()).isEqualTo("10.0.0.1:9092");
         assertThat(c.groupId()).isEqualTo("exec-us");
         assertThat(c.setting(Key.GROUP_ID).source()).isEqualTo("env CONVOY_EXECUTOR_GROUP_ID");
-        assertThat(c.setting(Key.RETRY_MAX_ATTEMPTS).source()).isEqualTo(f.toString());
+        assertThat(c.setting(Key.RETRY_MAX_ATTEMPTS).source()).isEqualTo(f + ":6");
         assertThat(c.targetsFile()).as("relative to the file").isEqualTo(dir.resolve("conf/targets.yaml"));
         ApplyOptions o = c.applyOptions();
         assertThat(o.maxAttempts()).isEqualTo(3);
@@ -81,7 +81,7 @@ class ExecutorConfigTest {
         Map<String, String> env = new java.util.HashMap<>(REQUIRED);
         env.put("CONVOY_EXECUTOR_POLL_TIMEOUT", "soon");
         assertThatThrownBy(() -> ExecutorConfig.load(Optional.empty(), env, dir))
-                .hasMessageContaining("invalid poll_timeout 'soon' (from env CONVOY_EXECUTOR_POLL_TIMEOUT)");
+                .hasMessageContaining("invalid value 'soon' for poll_timeout (from env CONVOY_EXECUTOR_POLL_TIMEOUT)");
         env.put("CONVOY_EXECUTOR_POLL_TIMEOUT", "1s");
         env.put("CONVOY_EXECUTOR_SCHEMA_REGISTRY_URL", "ftp://user:hunter2@reg");
         assertThatThrownBy(() -> ExecutorConfig.load(Optional.empty(), env, dir)).hasMessageContaining("schema_registry_url")

@@ -2,7 +2,6 @@ package io.convoy.core.config;
 
 import io.convoy.core.script.FileNameTemplate;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -10,87 +9,51 @@ import java.util.Optional;
  * The environment variable ({@code CONVOY_LOCK_TIMEOUT}) and the command-line flag
  * ({@code --lock-timeout}) are derived from the name. {@code convoy config --keys} prints this table.
  */
-public enum ConfigKey {
-    URL("url", Type.URL, null, "JDBC URL of the target database, e.g. jdbc:postgresql://127.0.0.1:5432/app"),
-    USER("user", Type.STRING, null, "database user, when the URL does not name one"),
-    PASSWORD("password", Type.SECRET, null, "database password (not a flag: use CONVOY_PASSWORD or password_file); never printed"),
-    PASSWORD_FILE("password_file", Type.PATH, null, "file whose first line is the database password; used when password is not set"),
-    VERSIONS("versions", Type.PATH, "versions", "directory of revision files, relative to the directory of convoy.yaml"),
-    SCHEMA_DIR("schema_dir", Type.PATH, "schema", "directory of the desired-schema SQL files (the models) compared by revision --autogenerate and check, relative to the directory of convoy.yaml"),
-    VERSION_SCHEMA("version_schema", Type.IDENTIFIER, "convoy", "schema of the version and history tables (convoy.version, convoy.history)"),
-    FILE_TEMPLATE("file_template", Type.TEMPLATE, FileNameTemplate.DEFAULT, "file name of new revisions, without .sql; tokens: rev slug ticket year month day hour minute second"),
-    TICKET_PATTERN("ticket_pattern", Type.REGEX, null, "regular expression that the message of every new revision must contain, e.g. [A-Z]+-[0-9]+"),
-    LOCK_TIMEOUT("lock_timeout", Type.DURATION, "2s", "lock_timeout of every migration statement (a revision header may override it)"),
-    STATEMENT_TIMEOUT("statement_timeout", Type.OPTIONAL_DURATION, "off", "statement_timeout of every migration statement; off = no limit (a revision header may override it)"),
-    RETRY_MAX_ATTEMPTS("retry.max_attempts", Type.POSITIVE_INT, "5", "attempts per revision when a statement hits lock_timeout or a deadlock"),
-    RETRY_INITIAL_BACKOFF("retry.initial_backoff", Type.DURATION, "1s", "delay before the first retry; doubled for each further retry, with jitter"),
-    RETRY_MAX_BACKOFF("retry.max_backoff", Type.DURATION, "30s", "upper bound of the retry delay"),
-    MIGRATION_LOCK_WAIT("migration_lock_wait", Type.DURATION, "60s", "how long a run waits for the migration lock held by another run before MIG012"),
-    APPLICATION_NAME("application_name", Type.STRING, "convoy", "application_name of the migration sessions (visible in pg_stat_activity)");
+public enum ConfigKey implements DeclaredKey {
+    URL("url", ValueType.JDBC_URL, null, "JDBC URL of the target database, e.g. jdbc:postgresql://127.0.0.1:5432/app"),
+    USER("user", ValueType.STRING, null, "database user, when the URL does not name one"),
+    PASSWORD("password", ValueType.SECRET, null, "database password (not a flag: use CONVOY_PASSWORD or password_file); never printed"),
+    PASSWORD_FILE("password_file", ValueType.PATH, null, "file whose first line is the database password; used when password is not set"),
+    VERSIONS("versions", ValueType.PATH, "versions", "directory of revision files, relative to the directory of convoy.yaml"),
+    SCHEMA_DIR("schema_dir", ValueType.PATH, "schema", "directory of the desired-schema SQL files (the models) compared by revision --autogenerate and check, relative to the directory of convoy.yaml"),
+    VERSION_SCHEMA("version_schema", ValueType.IDENTIFIER, "convoy", "schema of the version and history tables (convoy.version, convoy.history)"),
+    FILE_TEMPLATE("file_template", ValueType.TEMPLATE, FileNameTemplate.DEFAULT, "file name of new revisions, without .sql; tokens: rev slug ticket year month day hour minute second"),
+    TICKET_PATTERN("ticket_pattern", ValueType.REGEX, null, "regular expression that the message of every new revision must contain, e.g. [A-Z]+-[0-9]+"),
+    LOCK_TIMEOUT("lock_timeout", ValueType.DURATION, "2s", "lock_timeout of every migration statement (a revision header may override it)"),
+    STATEMENT_TIMEOUT("statement_timeout", ValueType.OPTIONAL_DURATION, "off", "statement_timeout of every migration statement; off = no limit (a revision header may override it)"),
+    RETRY_MAX_ATTEMPTS("retry.max_attempts", ValueType.POSITIVE_INT, "5", "attempts per revision when a statement hits lock_timeout or a deadlock"),
+    RETRY_INITIAL_BACKOFF("retry.initial_backoff", ValueType.DURATION, "1s", "delay before the first retry; doubled for each further retry, with jitter"),
+    RETRY_MAX_BACKOFF("retry.max_backoff", ValueType.DURATION, "30s", "upper bound of the retry delay"),
+    MIGRATION_LOCK_WAIT("migration_lock_wait", ValueType.DURATION, "60s", "how long a run waits for the migration lock held by another run before MIG012"),
+    APPLICATION_NAME("application_name", ValueType.STRING, "convoy", "application_name of the migration sessions (visible in pg_stat_activity)");
 
-    /** How a key's value is read and checked. */
-    public enum Type {
-        STRING("a string"),
-        URL("a JDBC URL starting with jdbc:postgresql:"),
-        SECRET("a string"),
-        PATH("a file or directory path"),
-        IDENTIFIER("a lower-case SQL identifier such as convoy"),
-        TEMPLATE("a file-name template such as %(rev)s_%(slug)s"),
-        REGEX("a regular expression"),
-        DURATION("a duration such as 500ms, 2s, 1min"),
-        OPTIONAL_DURATION("a duration such as 500ms, 2s, 1min, or off"),
-        POSITIVE_INT("a whole number of at least 1");
+    private final KeySpec spec;
 
-        private final String expected;
-
-        Type(String expected) {
-            this.expected = expected;
-        }
-
-        /** What a valid value looks like, for error messages. */
-        public String expected() { return expected; }
+    ConfigKey(String key, ValueType type, String defaultValue, String doc) {
+        spec = new KeySpec(key, type, defaultValue, doc);
     }
 
-    private final String key;
-    private final Type type;
-    private final String defaultValue;
-    private final String doc;
+    @Override public KeySpec spec() { return spec; }
 
-    ConfigKey(String key, Type type, String defaultValue, String doc) {
-        this.key = key;
-        this.type = type;
-        this.defaultValue = defaultValue;
-        this.doc = doc;
-    }
-
-    /** The name in convoy.yaml ({@code retry.max_attempts} is {@code retry: {max_attempts: ...}}). */
-    public String key() { return key; }
-
-    public Type type() { return type; }
-
-    /** The default as written in convoy.yaml; empty when the key has none. */
-    public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
-
-    public String doc() { return doc; }
+    /** No key is required: commands that need one (url) say so when they use it. */
+    @Override public boolean required() { return false; }
 
     /** {@code CONVOY_RETRY_MAX_ATTEMPTS}. */
-    public String envVar() {
-        return "CONVOY_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
-    }
+    @Override public String envPrefix() { return "CONVOY_"; }
 
     /** {@code --retry-max-attempts}; empty for the password, which must not appear in a process list. */
     public Optional<String> flag() {
-        return this == PASSWORD ? Optional.empty() : Optional.of("--" + key.replace('.', '-').replace('_', '-'));
+        return this == PASSWORD ? Optional.empty() : Optional.of("--" + key().replace('.', '-').replace('_', '-'));
     }
 
     /** Values of this key are masked whenever they are shown. */
-    public boolean secret() { return type == Type.SECRET || type == Type.URL; }
+    public boolean secret() { return type().secret(); }
 
     public static Optional<ConfigKey> byEnvVar(String name) {
         return Arrays.stream(values()).filter(k -> k.envVar().equals(name)).findFirst();
     }
 
     public static Optional<ConfigKey> byName(String name) {
-        return Arrays.stream(values()).filter(k -> k.key.equals(name)).findFirst();
+        return Arrays.stream(values()).filter(k -> k.key().equals(name)).findFirst();
     }
 }

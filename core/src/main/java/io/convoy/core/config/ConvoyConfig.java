@@ -5,21 +5,16 @@ import io.convoy.core.apply.ConnectionSource;
 import io.convoy.core.error.ConvoyException;
 import io.convoy.core.error.ErrorCode;
 import io.convoy.core.script.FileNameTemplate;
-import io.convoy.core.util.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The effective configuration: one {@link Setting} per {@link ConfigKey}, each with the layer it
@@ -29,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class ConvoyConfig {
     /** Where the default layer comes from, for {@code convoy config}. */
-    public static final String DEFAULT_SOURCE = "default";
+    public static final String DEFAULT_SOURCE = KeyedConfig.DEFAULT_SOURCE;
 
     /**
      * One key's effective value.
@@ -42,21 +37,10 @@ public final class ConvoyConfig {
         public boolean isSet() { return raw != null; }
     }
 
-    private final Map<ConfigKey, Setting> settings;
-    private final Optional<Path> configFile;
-    private final List<String> warnings;
+    private final KeyedConfig<ConfigKey> settings;
 
-    ConvoyConfig(Map<ConfigKey, Setting> settings, Optional<Path> configFile, List<String> warnings) {
-        EnumMap<ConfigKey, Setting> copy = new EnumMap<>(ConfigKey.class);
-        copy.putAll(settings);
-        for (ConfigKey k : ConfigKey.values()) {
-            if (!copy.containsKey(k)) {
-                throw new IllegalArgumentException("no setting for " + k.key());
-            }
-        }
-        this.settings = copy;
-        this.configFile = configFile;
-        this.warnings = List.copyOf(warnings);
+    ConvoyConfig(KeyedConfig<ConfigKey> settings) {
+        this.settings = settings;
     }
 
     /** Defaults only: what you get with no convoy.yaml, no environment and no flags. */
@@ -66,27 +50,25 @@ public final class ConvoyConfig {
 
     /** A copy with one key set from another layer (e.g. {@code convoy local} pointing url at its own server). */
     public ConvoyConfig with(ConfigKey key, String raw, String source, Path baseDirectory) {
-        EnumMap<ConfigKey, Setting> copy = new EnumMap<>(settings);
-        copy.put(key, setting(key, raw, source, baseDirectory));
-        return new ConvoyConfig(copy, configFile, warnings);
-    }
-
-    static Setting setting(ConfigKey key, String raw, String source, Path baseDirectory) {
-        return new Setting(key, raw, raw == null ? null : parse(key, raw, source, baseDirectory), source);
+        return new ConvoyConfig(settings.with(key, raw, source, baseDirectory));
     }
 
     // ---------------------------------------------------------------- typed getters
 
-    public Setting setting(ConfigKey key) { return settings.get(key); }
+    public Setting setting(ConfigKey key) { return of(settings.setting(key)); }
 
     /** Every key in table order. */
-    public List<Setting> settings() { return List.copyOf(settings.values()); }
+    public List<Setting> settings() { return settings.settings().stream().map(ConvoyConfig::of).toList(); }
+
+    private static Setting of(KeySetting<ConfigKey> s) {
+        return new Setting(s.key(), s.raw(), s.value(), s.source());
+    }
 
     /** Things worth telling the user that are not errors, e.g. a CONVOY_* variable that is no setting. */
-    public List<String> warnings() { return warnings; }
+    public List<String> warnings() { return settings.warnings(); }
 
     /** The convoy.yaml that was read, if any. */
-    public Optional<Path> configFile() { return configFile; }
+    public Optional<Path> configFile() { return settings.file(); }
 
     public Optional<String> url() { return optional(ConfigKey.URL, String.class); }
 
@@ -111,33 +93,32 @@ public final class ConvoyConfig {
         }
     }
 
-    public Path versionsDirectory() { return (Path) settings.get(ConfigKey.VERSIONS).value(); }
+    public Path versionsDirectory() { return settings.path(ConfigKey.VERSIONS); }
 
     /** The desired-schema (models) directory; it need not exist. */
-    public Path schemaDirectory() { return (Path) settings.get(ConfigKey.SCHEMA_DIR).value(); }
+    public Path schemaDirectory() { return settings.path(ConfigKey.SCHEMA_DIR); }
 
-    public String versionSchema() { return (String) settings.get(ConfigKey.VERSION_SCHEMA).value(); }
+    public String versionSchema() { return settings.string(ConfigKey.VERSION_SCHEMA); }
 
     public Optional<Pattern> ticketPattern() { return optional(ConfigKey.TICKET_PATTERN, Pattern.class); }
 
     public FileNameTemplate fileNameTemplate() {
-        return new FileNameTemplate((String) settings.get(ConfigKey.FILE_TEMPLATE).value(), ticketPattern());
+        return new FileNameTemplate(settings.string(ConfigKey.FILE_TEMPLATE), ticketPattern());
     }
 
-    public Duration lockTimeout() { return (Duration) settings.get(ConfigKey.LOCK_TIMEOUT).value(); }
+    public Duration lockTimeout() { return settings.duration(ConfigKey.LOCK_TIMEOUT); }
 
-    @SuppressWarnings("unchecked")
-    public Optional<Duration> statementTimeout() { return (Optional<Duration>) settings.get(ConfigKey.STATEMENT_TIMEOUT).value(); }
+    public Optional<Duration> statementTimeout() { return settings.optionalDuration(ConfigKey.STATEMENT_TIMEOUT); }
 
-    public int retryMaxAttempts() { return (Integer) settings.get(ConfigKey.RETRY_MAX_ATTEMPTS).value(); }
+    public int retryMaxAttempts() { return settings.integer(ConfigKey.RETRY_MAX_ATTEMPTS); }
 
-    public Duration retryInitialBackoff() { return (Duration) settings.get(ConfigKey.RETRY_INITIAL_BACKOFF).value(); }
+    public Duration retryInitialBackoff() { return settings.duration(ConfigKey.RETRY_INITIAL_BACKOFF); }
 
-    public Duration retryMaxBackoff() { return (Duration) settings.get(ConfigKey.RETRY_MAX_BACKOFF).value(); }
+    public Duration retryMaxBackoff() { return settings.duration(ConfigKey.RETRY_MAX_BACKOFF); }
 
-    public Duration migrationLockWait() { return (Duration) settings.get(ConfigKey.MIGRATION_LOCK_WAIT).value(); }
+    public Duration migrationLockWait() { return settings.duration(ConfigKey.MIGRATION_LOCK_WAIT); }
 
-    public String applicationName() { return (String) settings.get(ConfigKey.APPLICATION_NAME).value(); }
+    public String applicationName() { return settings.string(ConfigKey.APPLICATION_NAME); }
 
     /** The apply settings of this configuration, on top of {@link ApplyOptions#defaults()} (who and where). */
     public ApplyOptions toApplyOptions() {
@@ -163,128 +144,15 @@ public final class ConvoyConfig {
 
     /** A setting's value as it may be shown: passwords as ****, URLs masked, paths resolved. */
     public static String display(Setting s) {
-        if (!s.isSet()) {
-            return "(not set)";
-        }
-        return switch (s.key().type()) {
-            case SECRET -> Secrets.MASK;
-            case URL -> Secrets.mask(s.raw());
-            case PATH -> s.value().toString();
-            default -> s.raw();
-        };
+        return new KeySetting<>(s.key(), s.raw(), s.value(), s.source()).shown();
     }
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("ConvoyConfig{");
-        for (Setting s : settings.values()) {
-            b.append(s.key().key()).append('=').append(display(s)).append(", ");
-        }
-        return b.append('}').toString();
+        return "ConvoyConfig" + settings;
     }
-
-    // ---------------------------------------------------------------- parsing
 
     private <T> Optional<T> optional(ConfigKey key, Class<T> type) {
-        Object v = settings.get(key).value();
-        return v == null ? Optional.empty() : Optional.of(type.cast(v));
-    }
-
-    static Object parse(ConfigKey key, String raw, String source, Path baseDirectory) {
-        Objects.requireNonNull(raw, "raw");
-        String v = raw.strip();
-        switch (key.type()) {
-            case STRING, SECRET -> {
-                if (v.isEmpty() && key.type() == ConfigKey.Type.STRING) {
-                    throw bad(key, raw, source, null);
-                }
-                return key.type() == ConfigKey.Type.SECRET ? raw : v;
-            }
-            case URL -> {
-                if (!v.startsWith("jdbc:postgresql:")) {
-                    throw bad(key, raw, source, null);
-                }
-                return v;
-            }
-            case PATH -> {
-                if (v.isEmpty()) {
-                    throw bad(key, raw, source, null);
-                }
-                try {
-                    return baseDirectory.resolve(v).normalize();
-                } catch (java.nio.file.InvalidPathException e) {
-                    throw bad(key, raw, source, e.getMessage());
-                }
-            }
-            case IDENTIFIER -> {
-                if (!v.matches("[a-z_][a-z0-9_]{0,62}")) {
-                    throw bad(key, raw, source, null);
-                }
-                return v;
-            }
-            case TEMPLATE -> {
-                return template(key, raw, source);
-            }
-            case REGEX -> {
-                try {
-                    return Pattern.compile(v);
-                } catch (PatternSyntaxException e) {
-                    throw bad(key, raw, source, e.getDescription());
-                }
-            }
-            case DURATION -> {
-                return Durations.parse(v).orElseThrow(() -> bad(key, raw, source, null));
-            }
-            case OPTIONAL_DURATION -> {
-                if (v.equalsIgnoreCase("off") || v.equals("0")) {
-                    return Optional.<Duration>empty();
-                }
-                return Optional.of(Durations.parse(v).orElseThrow(() -> bad(key, raw, source, null)));
-            }
-            case POSITIVE_INT -> {
-                try {
-                    int n = Integer.parseInt(v);
-                    if (n < 1) {
-                        throw bad(key, raw, source, null);
-                    }
-                    return n;
-                } catch (NumberFormatException e) {
-                    throw bad(key, raw, source, null);
-                }
-            }
-            default -> throw new IllegalStateException(key.type().name());
-        }
-    }
-
-    private static String template(ConfigKey key, String raw, String source) {
-        String v = raw.strip();
-        if (!v.contains("%(rev)s")) {
-            throw bad(key, raw, source, "the template must contain %(rev)s, so that every revision gets its own file");
-        }
-        try {
-            new FileNameTemplate(v, Optional.empty()); // the script directory's own validation
-        } catch (ConvoyException e) {
-            throw bad(key, raw, source, e.getMessage());
-        }
-        return v;
-    }
-
-    private static ConvoyException bad(ConfigKey key, String raw, String source, String detail) {
-        String shown = switch (key.type()) {
-            case SECRET -> Secrets.MASK;
-            case URL -> Secrets.mask(raw);
-            default -> raw;
-        };
-        return new ConvoyException(ErrorCode.MIG020, "invalid value '" + shown + "' for " + key.key() + " (from " + source
-                + "): expected " + key.type().expected() + (detail == null ? "" : " (" + detail + ")"));
-    }
-
-    /** Keys by name, for messages. */
-    static List<String> keyNames() {
-        List<String> names = new ArrayList<>();
-        for (ConfigKey k : ConfigKey.values()) {
-            names.add(k.key());
-        }
-        return names;
+        return settings.optional(key, type);
     }
 }
