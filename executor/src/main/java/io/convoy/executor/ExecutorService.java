@@ -225,8 +225,11 @@ public final class ExecutorService implements AutoCloseable {
         producerMetrics.bindTo(meters);
         meterBinders.add(producerMetrics);
         states = new TargetStates();
-        // A worker holds at most two sessions at once (migration lock, work): that many are kept idle per worker.
-        sessions = new TargetSessions(config.connectionIdleTimeout(), 2 * config.workerThreads());
+        // A worker holds two sessions at once (migration lock, work). Keeping only that many idle per worker evicted the
+        // sessions of an executor cycling over more targets than workers (10 targets, 8 workers: 2 new sessions per
+        // step in the pipeline benchmark); four per worker keeps two targets' pairs per worker and still bounds what
+        // a fleet on one server sees idle.
+        sessions = new TargetSessions(config.connectionIdleTimeout(), 4 * config.workerThreads());
         processor = new StepProcessor(targets, config.applyOptions(), shutdownGate().and(gate).and(haltGate), clock,
                 "executor " + executorId + ", group " + config.groupId() + ": every executor of a group must list every target",
                 haltGate::cancelledByPanic, sessions::source);
