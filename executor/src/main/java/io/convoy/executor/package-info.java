@@ -19,7 +19,7 @@
  * ({@link io.convoy.executor.step.StepProcessor#processRun}): each command is still decided from convoy.history,
  * applied in its own transaction with its history row and events, and committed once its events are acknowledged;
  * the run stops after a failure or an interruption, and between two commands when its partition is revoked or the
- * executor stops. PostgreSQL sessions are kept between runs and reset with {@code DISCARD ALL}, at most two idle
+ * executor stops. PostgreSQL sessions are kept between runs and reset with {@code DISCARD ALL}, at most four idle
  * per worker over all targets ({@link io.convoy.executor.step.TargetSessions}); {@code application_name} is set per
  * plan as before. {@code metrics_port} serves {@code /metrics} and {@code /health}.
  *

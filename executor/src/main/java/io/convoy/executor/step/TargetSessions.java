@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code application_name} ({@code convoy-executor/<plan>/<target>}) on it for each step as before: the monitor's
  * lock probe and a PANIC's {@code pg_cancel_backend} find it as they would a new session.
  *
- * <p>At most {@code maxIdle} sessions are kept idle over all targets (the executor keeps two per worker): beyond that,
+ * <p>At most {@code maxIdle} sessions are kept idle over all targets (the executor keeps four per worker): beyond that,
  * the one idle for the longest is closed. On a server holding many of a fleet's databases, every idle backend costs
  * CPU whenever another session changes a catalog (it must take in the invalidation messages, or rebuild its caches
  * once it fell behind): in the rollout benchmark, 200 idle sessions doubled PostgreSQL's CPU per step.
