@@ -123,34 +123,9 @@ public final class NdjsonLog implements AutoCloseable {
         }
     }
 
-    /** Appends the lines (no newlines inside) as one batch and fsyncs them. */
+    /** Appends the lines (no newlines inside) as one batch and fsyncs them: {@link #appendUtf8} of their UTF-8 bytes. */
     public void append(List<String> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        try {
-            rollIfNeeded();
-            if (hooked) {
-                for (int i = 0; i < lines.size(); i++) {
-                    write(ByteBuffer.wrap((lines.get(i) + "\n").getBytes(StandardCharsets.UTF_8)));
-                    hook.afterLine(i);
-                }
-            } else {
-                // the whole batch in one buffer: one write, one fsync
-                int size = 0;
-                for (String line : lines) {
-                    size += line.length() + 1;
-                }
-                StringBuilder sb = new StringBuilder(size);
-                for (String line : lines) {
-                    sb.append(line).append('\n');
-                }
-                write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
-            }
-            channel.force(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to audit file " + current, e);
-        }
+        appendUtf8(lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList());
     }
 
     /**

@@ -58,20 +58,14 @@ final class PartitionQueue {
         next = record.offset() + 1;
     }
 
-    /** Adds to {@code out} the commands that may start now (the head of each key's queue, if idle and due). */
+    /**
+     * Adds to {@code out} the commands that may start now (the head of each key's queue, if idle and due): the runs of
+     * {@link #readyRuns} with at most one command each.
+     */
     void ready(Instant now, List<Entry> out, int limit) {
-        if (closed) {
-            return;
-        }
-        for (ArrayDeque<Entry> q : byKey.values()) {
-            if (out.size() >= limit) {
-                return;
-            }
-            Entry head = q.peekFirst();
-            if (head != null && !head.running && !now.isBefore(head.notBefore)) {
-                out.add(head);
-            }
-        }
+        List<List<Entry>> runs = new java.util.ArrayList<>();
+        readyRuns(now, runs, limit - out.size(), 1);
+        runs.forEach(out::addAll);
     }
 
     /**
