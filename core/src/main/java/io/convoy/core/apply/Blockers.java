@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * statement has given up nobody waits any more, so the sessions are sampled from a second
  * connection ({@code pg_blocking_pids} joined with {@code pg_stat_activity}) while the statement
  * runs; the last sample taken before the timeout is what the error reports.
+ *
+ * <p>The second connection is opened by the first sample, i.e. only once a statement has run for a
+ * sampling period: the statements of most migrations end well before that, and a PostgreSQL backend
+ * that is started and ended costs the server far more CPU than the few statements a step runs. The
+ * samples of every session run on one small shared pool of daemon threads, started on demand.
  */
-public final class Blockers {
+public final class Blockers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Blockers.class);
     private static final String QUERY = "SELECT a.pid, a.application_name, host(a.client_addr), a.state, a.query,"
             + " extract(epoch from now() - a.xact_start) * 1000"
@@ -42,30 +49,64 @@ public final class Blockers {
         }
     }
 
-    private final Connection monitor;
-    private final ScheduledExecutorService scheduler;
+    /** Where the samples of all sessions run: two daemon threads at most, ended after a minute without work. */
+    private static final ScheduledExecutorService SAMPLER = sampler();
 
-    /**
-     * @param monitor   a connection not used by the migration (the migration-lock connection)
-     * @param scheduler where the sampling runs
-     */
-    public Blockers(Connection monitor, ScheduledExecutorService scheduler) {
-        this.monitor = monitor;
-        this.scheduler = scheduler;
+    private static ScheduledExecutorService sampler() {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "convoy-blockers-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setKeepAliveTime(1, TimeUnit.MINUTES);
+        pool.allowCoreThreadTimeOut(true);
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
     }
 
-    /** The sessions blocking {@code pid} right now. */
-    public List<Blocker> of(int pid) throws SQLException {
+    private final ConnectionSource source;
+    private final String applicationName;
+    /** Opened by the first sample; guarded by this. */
+    private Connection monitor;
+    private boolean closed;
+
+    /**
+     * @param source          where the monitoring connection comes from (the migration's database)
+     * @param applicationName what that connection calls itself
+     */
+    public Blockers(ConnectionSource source, String applicationName) {
+        this.source = source;
+        this.applicationName = applicationName;
+    }
+
+    /** The sessions blocking {@code pid} right now (opens the monitoring connection the first time). */
+    public synchronized List<Blocker> of(int pid) throws SQLException {
+        if (closed) {
+            return List.of();
+        }
+        if (monitor == null) {
+            Connection c = source.open();
+            try {
+                c.setAutoCommit(true);
+                try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                    ps.setString(1, applicationName);
+                    ps.execute();
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            monitor = c;
+        }
         List<Blocker> out = new ArrayList<>();
-        synchronized (monitor) {
-            try (PreparedStatement ps = monitor.prepareStatement(QUERY)) {
-                ps.setInt(1, pid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        double ms = rs.getDouble(6);
-                        out.add(new Blocker(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.wasNull() ? null : Duration.ofMillis((long) ms)));
-                    }
+        try (PreparedStatement ps = monitor.prepareStatement(QUERY)) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double ms = rs.getDouble(6);
+                    out.add(new Blocker(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.wasNull() ? null : Duration.ofMillis((long) ms)));
                 }
             }
         }
@@ -89,7 +130,7 @@ public final class Blockers {
         private final ScheduledFuture<?> task;
 
         private Watch(int pid, Duration period) {
-            this.task = scheduler.scheduleWithFixedDelay(() -> {
+            this.task = SAMPLER.scheduleWithFixedDelay(() -> {
                 try {
                     List<Blocker> now = of(pid);
                     if (!now.isEmpty()) {
@@ -109,6 +150,20 @@ public final class Blockers {
         @Override
         public void close() {
             task.cancel(false);
+        }
+    }
+
+    /** Closes the monitoring connection, if a sample opened it; later samples find nothing. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (monitor != null) {
+            try {
+                monitor.close();
+            } catch (SQLException e) {
+                log.debug("closing the blockers connection: {}", Secrets.mask(String.valueOf(e.getMessage())));
+            }
+            monitor = null;
         }
     }
 }

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The migration lock: a session-level advisory lock, keyed by the version schema, held on a
- * dedicated connection for the whole run (so it survives the commits and the autocommit
+ * The migration lock: a session-level advisory lock, keyed by the version schema, held by the
+ * migration's own connection for the whole run (so it survives the commits and the autocommit
  * statements of non-transactional revisions, and dies with the session if the process dies).
  */
 public final class MigrationLock implements AutoCloseable {

@@ -19,8 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * Applies plans to one PostgreSQL database: version tables, the session migration lock,
  * lock_timeout and retries, transactional and non-transactional revisions, stamp, check.
  *
- * <p>Every write runs under the migration lock ({@link MigrationLock}) on a dedicated connection;
- * the migration itself runs on a second (work) connection, executing the {@link SqlAction}
- * sequence of {@link StepActions} that {@link OfflineRenderer} prints. Reads ({@link #currentHeads},
+ * <p>Every write runs under the migration lock ({@link MigrationLock}), a session-level lock held by
+ * the connection the migration runs on, which executes the {@link SqlAction} sequence of
+ * {@link StepActions} that {@link OfflineRenderer} prints. A second connection, to name who blocks a
+ * waiting statement ({@link Blockers}), is opened only when a statement has waited long enough to be sampled. Reads ({@link #currentHeads},
  * {@link #history}, {@link #check}) take no lock and never create tables.
  *
  * <p>Errors: MIG004 when the database is not where the plan starts (nothing applied); MIG020 when
@@ -125,7 +124,7 @@ public final class Migrator {
     }
 
     /**
-     * A migration session held across plans: both connections open, the migration lock held. Each {@link #apply}
+     * A migration session held across plans: its connection open, the migration lock held. Each {@link #apply}
      * is what {@link Migrator#apply} does (heads checked against the plan, each step its own transaction, history
      * row and events, retries), with the plan's own options (plan and command ids, application_name, timeouts; the
      * version schema must be the Migrator's) and listener. What it saves: the sessions and the lock are taken once,
@@ -154,7 +153,6 @@ public final class Migrator {
             }
             try {
                 if (!planOptions.applicationName().equals(applicationName)) {
-                    setApplicationName(session.lockConnection, planOptions.applicationName());
                     setApplicationName(session.work, planOptions.applicationName());
                     applicationName = planOptions.applicationName();
                 }
@@ -174,7 +172,7 @@ public final class Migrator {
                     return heads;
                 }
                 StepRunner runner = new StepRunner(session.work, session.workPid, tables, planOptions, clock, planListener,
-                        new Blockers(session.lockConnection, session.sampler), source.describe(), batchEnvironment);
+                        session.blockers, source.describe(), batchEnvironment);
                 if (!tablesReady) {
                     ensureTables(runner, present == null ? VersionStore.present(session.work, tables) : present);
                     tablesReady = true;
@@ -223,14 +221,14 @@ public final class Migrator {
     }
 
     /**
-     * The online preamble: the Session already set application_name on both connections and holds the
+     * The online preamble: the Session already set application_name and holds the
      * migration lock, so only the version tables remain, and their (idempotent) DDL runs only when one of
      * them is missing or history has an older shape (no checkpoint columns yet): one catalog query per run
      * instead of the DDL's statements.
      */
     private void ensureTables(StepRunner runner, VersionStore.Present present) {
         if (!present.all()) {
-            runner.runPlain("preparing " + tables.schema(), actions.tablesDdl());
+            runner.runPlain("preparing " + tables.schema(), actions.tablesDdl(present.history()));
         }
     }
 
@@ -344,57 +342,45 @@ public final class Migrator {
         }
     }
 
-    /** The lock connection holding the migration lock, and the work connection. */
+    /**
+     * The work connection, holding the migration lock (a session-level advisory lock: it survives the commits and the
+     * autocommit statements of non-transactional revisions, and ends with the session if the process dies), and the
+     * blockers sampler, whose connection is opened only if a statement waits long enough to be sampled.
+     */
     private final class Session implements AutoCloseable {
-        private final Connection lockConnection;
         private final MigrationLock lock;
         private final Connection work;
         private final int workPid;
-        private final ScheduledExecutorService sampler;
+        private final Blockers blockers;
 
         Session() throws SQLException {
-            Connection lc = open();
-            MigrationLock l = null;
-            Connection w = null;
+            Connection w = open();
+            MigrationLock l;
             int pid;
             try {
-                lc.setAutoCommit(true);
-                setApplicationName(lc, options.applicationName());
-                l = MigrationLock.acquire(lc, MigrationLock.keyFor(options.versionSchema()), options.migrationLockWait(), clock,
-                        listener, source.describe());
-                w = open();
                 w.setAutoCommit(true);
                 pid = setApplicationName(w, options.applicationName());
+                l = MigrationLock.acquire(w, MigrationLock.keyFor(options.versionSchema()), options.migrationLockWait(), clock,
+                        listener, source.describe());
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(w);
-                if (l != null) {
-                    l.close();
-                }
-                closeQuietly(lc);
                 throw e;
             }
-            this.lockConnection = lc;
             this.lock = l;
             this.work = w;
             this.workPid = pid;
-            this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "convoy-blockers");
-                t.setDaemon(true);
-                return t;
-            });
+            this.blockers = new Blockers(source, options.applicationName());
         }
 
         StepRunner runner() throws SQLException {
-            return new StepRunner(work, workPid, tables, options, clock, listener, new Blockers(lockConnection, sampler),
-                    source.describe(), batchEnvironment);
+            return new StepRunner(work, workPid, tables, options, clock, listener, blockers, source.describe(), batchEnvironment);
         }
 
         @Override
         public void close() {
-            sampler.shutdownNow();
-            closeQuietly(work);
+            blockers.close();
             lock.close();
-            closeQuietly(lockConnection);
+            closeQuietly(work);
         }
     }
 

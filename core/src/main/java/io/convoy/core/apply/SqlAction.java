@@ -19,7 +19,7 @@ public sealed interface SqlAction {
     record Setup(String sql) implements SqlAction {}
 
     /**
-     * Take the migration lock. Online the Migrator already holds it on its dedicated connection
+     * Take the migration lock. Online the Migrator already holds it on its connection
      * before any action runs; offline it is {@code pg_try_advisory_lock} in the psql session.
      */
     record TakeMigrationLock(long key, String versionSchema) implements SqlAction {}

@@ -73,11 +73,16 @@ public final class StepActions {
 
     /**
      * The version-table DDL alone: what the preamble does online beyond what the Migrator's session already did
-     * (application_name set on both connections, the migration lock held on its own).
+     * (application_name set, the migration lock held by the session).
      */
     public List<SqlAction> tablesDdl() {
+        return tablesDdl(true);
+    }
+
+    /** {@link #tablesDdl()}; when {@code historyMayExist} is false, without upgrading an older history table. */
+    public List<SqlAction> tablesDdl(boolean historyMayExist) {
         List<SqlAction> out = new ArrayList<>();
-        for (String ddl : tables.ddl()) {
+        for (String ddl : tables.ddl(historyMayExist)) {
             out.add(new SqlAction.Setup(ddl));
         }
         return out;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Executes {@link SqlAction} sequences on the work connection: the online counterpart of
  * {@link OfflineRenderer}. Steps are retried on lock timeout / deadlock ({@link LockRetry});
  * a failed step is rolled back where transactional and recorded as a {@code failed} history row.
- * The caller holds the migration lock and owns both connections.
+ * The caller holds the migration lock (on the work connection) and owns the connection.
  */
 final class StepRunner {
     private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
@@ -306,8 +306,8 @@ final class StepRunner {
                 throw sqlFailure(ctx, SqlLiterals.firstLine(s.sql()), e);
             }
         } else if (action instanceof SqlAction.TakeMigrationLock) {
-            // Online the Migrator took it on its dedicated connection before running anything.
-            log.debug("migration lock held on the lock connection");
+            // Online the Migrator took it on the work connection before running anything.
+            log.debug("migration lock held by the session");
         } else if (action instanceof SqlAction.Begin) {
             try {
                 work.setAutoCommit(false);

@@ -62,6 +62,16 @@ public final class VersionTables {
      * Convoy (no checkpoint columns, outcome limited to applied/failed) to the current shape.
      */
     public List<String> ddl() {
+        return ddl(true);
+    }
+
+    /**
+     * {@link #ddl()}, without the statements that bring an older history table to the current shape when
+     * {@code historyMayExist} is false (the caller just saw it missing, under the migration lock): the table is then
+     * created in the current shape, and the upgrade's no-op ALTER and DO block (which loads PL/pgSQL into the session)
+     * would be work for nothing on every fresh database. The checkpoint index is created either way.
+     */
+    public List<String> ddl(boolean historyMayExist) {
         List<String> out = new ArrayList<>();
         out.add("CREATE SCHEMA IF NOT EXISTS " + q);
         out.add("CREATE TABLE IF NOT EXISTS " + versionTable() + " (\n"
@@ -86,7 +96,8 @@ public final class VersionTables {
                 + "    error text,\n"
                 + String.join(",\n", CHECKPOINT_COLUMNS.stream().map(c -> "    " + c).toList()) + "\n"
                 + ")");
-        out.addAll(historyUpgrade());
+        List<String> upgrade = historyUpgrade();
+        out.addAll(historyMayExist ? upgrade : upgrade.subList(upgrade.size() - 1, upgrade.size()));
         out.add("CREATE TABLE IF NOT EXISTS " + progressTable() + " (\n"
                 + "    revision text NOT NULL,\n"
                 + "    direction text NOT NULL,\n"

@@ -46,7 +46,7 @@
  *   <li>A second concurrent run waits for the lock, then re-checks the database heads against
  *       its plan: MIG004 if the first run moved them, MIG012 if the lock is not freed in time.</li>
  *   <li>Lock timeouts and deadlocks are retried per step; only the final failure is written to
- *       history (MIG003, naming the blockers sampled from the lock connection while waiting).</li>
+ *       history (MIG003, naming the blockers sampled from a second connection while waiting).</li>
  *   <li>A stamp writes one history row per head ({@code base} when it empties the table), without checksum.</li>
  * </ul>
  */

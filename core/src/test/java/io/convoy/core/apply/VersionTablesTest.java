@@ -35,6 +35,17 @@ class VersionTablesTest {
     }
 
     @Test
+    void whereNoHistoryTableExistsTheUpgradeOfAnOlderOneIsLeftOutButNotTheCheckpointIndex() {
+        List<String> fresh = tables.ddl(false);
+        List<String> upgrade = tables.historyUpgrade();
+        assertThat(fresh).doesNotContain(upgrade.get(0), upgrade.get(1)).contains(upgrade.get(2));
+        assertThat(tables.ddl()).isEqualTo(tables.ddl(true));
+        List<String> withoutUpgrade = new java.util.ArrayList<>(tables.ddl());
+        withoutUpgrade.removeAll(upgrade.subList(0, 2));
+        assertThat(fresh).isEqualTo(withoutUpgrade);
+    }
+
+    @Test
     void stepReadersLeaveCheckpointRowsOut() {
         assertThat(tables.selectHistory()).contains("WHERE outcome <> 'checkpoint'").doesNotContain("last_key");
         assertThat(tables.selectHistoryWithCheckpoints()).doesNotContain("WHERE")
