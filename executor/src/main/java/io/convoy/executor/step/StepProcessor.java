@@ -174,16 +174,18 @@ public final class StepProcessor {
             return 1;
         }
         int handled = 0;
+        Command appliedBefore = null;
         try (held) {
             for (Command c : commands) {
                 if (!c.targetId().equals(first.targetId())) {
                     throw new IllegalArgumentException("a run holds the commands of one target: " + c.describe());
                 }
-                Optional<Result> result = inSession(c, held, source, sink);
+                Optional<Result> result = inSession(c, held, source, sink, follows(c, appliedBefore));
                 if (result.isEmpty()) {
                     break;
                 }
                 handled++;
+                appliedBefore = appliedHere(result.get()) ? c : null;
                 boolean goOn = after.test(c, result.get());
                 if (!goOn || !(result.get() instanceof Result.Done done) || !runGoesOn(done)) {
                     break;
@@ -198,8 +200,35 @@ public final class StepProcessor {
         return done.update().status() == StepUpdate.Status.APPLIED || done.update().status() == StepUpdate.Status.SKIPPED;
     }
 
-    /** One command of a run, in the held session; empty when the session broke (nothing was decided or applied). */
-    private Optional<Result> inSession(Command c, Migrator.Held held, ConnectionSource source, Consumer<StepUpdate> sink) {
+    /**
+     * Whether a result is an application by this session: APPLIED without a message (an APPLIED decided from
+     * convoy.history, a redelivery, always says "already applied").
+     */
+    private static boolean appliedHere(Result r) {
+        return r instanceof Result.Done d && d.update().status() == StepUpdate.Status.APPLIED && d.update().message().isEmpty();
+    }
+
+    /**
+     * Whether {@code c} is the upgrade step right after {@code applied}, of the same plan, which this run has just
+     * applied in this session. Then convoy.history cannot tell anything about {@code c}: under the lock held since,
+     * nothing else wrote there; a row of {@code c} from before would have needed the heads {@code applied} moved
+     * away from, so {@code applied} would not have applied. Its history check is left out (one round trip per step).
+     * Downgrades keep theirs: it also compares the checksum of the revision's last upgrade.
+     */
+    static boolean follows(Command c, Command applied) {
+        return applied != null && c.direction() == Direction.UPGRADE && applied.direction() == Direction.UPGRADE
+                && c.planId().equals(applied.planId()) && c.stepIndex() == applied.stepIndex() + 1;
+    }
+
+    /**
+     * One command of a run, in the held session; empty when the session broke (nothing was decided or applied).
+     * With {@code followsApplied} ({@link #follows}), its history check is left out.
+     */
+    private Optional<Result> inSession(Command c, Migrator.Held held, ConnectionSource source, Consumer<StepUpdate> sink,
+            boolean followsApplied) {
+        if (followsApplied) {
+            return Optional.of(apply(c, source, sink, run -> held.apply(CommandSteps.plan(c), CommandSteps.options(base, c), run)));
+        }
         Optional<Result> decided;
         try {
             decided = fromHistory(c, held.connection(), historySeen.contains(c.targetId()));
