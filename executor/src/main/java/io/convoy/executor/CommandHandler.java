@@ -83,7 +83,7 @@ final class CommandHandler {
         java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
         long startedNanos = System.nanoTime();
         StepProcessor.Result result = processor.process(command, sink(sendFailure));
-        Handled handled = finish(command, result, startedNanos, sendFailure, null);
+        Handled handled = finish(command, result, startedNanos, sendFailure, null, true);
         if (log.isDebugEnabled()) {
             log.debug("{}: timing: record age at hand-over {} ms, decode {} ms, handled in {} ms", command.describe(),
                     clock.millis() - record.timestamp() - (System.nanoTime() - handedNanos) / 1_000_000,
@@ -94,10 +94,13 @@ final class CommandHandler {
 
     /**
      * Handles consecutive records of one target (in offset order) as one run ({@link StepProcessor#processRun}: one
-     * migration session holding the lock for all of them). Each record's outcome goes to {@code done} (its index,
-     * how it was handled) as soon as its events are acknowledged, so its offset may be committed at once. The run
-     * takes the leading records that decode into commands; it stops early when {@code goOn} says so (checked
-     * after each command). The target state is published once, after the last command of the run. Returns how many
+     * migration session holding the lock for all of them). Each command's events are sent as they happen, but the
+     * run does not stop to wait for their acknowledgements after every command: when the run ends, the target state
+     * is published (once), every send of the run is awaited, and only then do the outcomes go to {@code done} (index,
+     * how it was handled), so that no offset is committed before the events of its command are acknowledged. If an
+     * acknowledgement fails, nothing of the run is reported done: the exception ends the executor, and the commands
+     * are delivered again and find their outcome in convoy.history. The run takes the leading records that decode
+     * into commands; it stops early when {@code goOn} says so (checked after each command). Returns how many
      * records were handled; the others were not started (they come again).
      */
     int handleRun(List<ConsumerRecord<byte[], byte[]>> records, java.util.function.ObjIntConsumer<Handled> done,
@@ -124,31 +127,49 @@ final class CommandHandler {
         int[] index = {0};
         long[] startedNanos = {System.nanoTime()};
         TargetStatus[] unpublished = {null};
+        List<Outcome> outcomes = new ArrayList<>();
+        int[] reported = {0};
         int handled = processor.processRun(commands, sink(sendFailure), (command, result) -> {
                 int i = index[0]++;
                 boolean last = i == commands.size() - 1;
-                Handled h = finish(command, result, startedNanos[0], sendFailure, unpublished);
+                Handled h = finish(command, result, startedNanos[0], sendFailure, unpublished, false);
+                outcomes.add(new Outcome(command, h));
                 boolean more = h == Handled.DONE && !last && goOn.getAsBoolean();
                 if (!more) {
-                    publishState(unpublished);
+                    acknowledge(unpublished, outcomes, reported, done);
                 }
-                done.accept(h, i);
                 startedNanos[0] = System.nanoTime();
                 return more;
             });
-        // The run may have stopped without a last outcome (its session broke): the state of what it did goes out now.
-        publishState(unpublished);
+        // The run may have stopped without a last outcome (its session broke): what it did is acknowledged now.
+        acknowledge(unpublished, outcomes, reported, done);
         return handled;
     }
 
-    private void publishState(TargetStatus[] unpublished) {
+    /**
+     * Publishes the run's target state (if a command changed it), waits for every send of this thread, then reports
+     * the outcomes not reported yet ({@code reported[0]} of {@code outcomes} were), in order.
+     */
+    private void acknowledge(TargetStatus[] unpublished, List<Outcome> outcomes, int[] reported,
+            java.util.function.ObjIntConsumer<Handled> done) {
         if (unpublished[0] != null) {
             TargetStatus s = unpublished[0];
             unpublished[0] = null;
             publisher.targetState(s);
-            publisher.awaitAll();
+        }
+        publisher.awaitAll();
+        for (int k = reported[0]; k < outcomes.size(); k++) {
+            Outcome o = outcomes.get(k);
+            if (o.handled() == Handled.DONE) {
+                faults.at(Faults.Stage.PUBLISHED_NOT_COMMITTED, o.command());
+            }
+            reported[0] = k + 1;
+            done.accept(o.handled(), k);
         }
     }
+
+    /** How a command of a run was handled, waiting for the run's acknowledgements to be reported. */
+    private record Outcome(Command command, Handled handled) {}
 
     private java.util.function.Consumer<io.convoy.executor.step.StepUpdate> sink(
             java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure) {
@@ -163,11 +184,13 @@ final class CommandHandler {
     }
 
     /**
-     * Publishes a command's outcome and the target state and waits for the acknowledgements; with {@code stateLater},
-     * the target state is not published but left there for the caller to publish once for a run.
+     * Publishes a command's outcome and the target state and, with {@code await}, waits for the acknowledgements;
+     * with {@code stateLater}, the target state is not published but left there for the caller to publish once for a
+     * run. Without {@code await}, the caller must {@link Publisher#awaitAll} before the command counts as done.
      */
     private Handled finish(Command command, StepProcessor.Result result, long startedNanos,
-            java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure, TargetStatus[] stateLater) {
+            java.util.concurrent.atomic.AtomicReference<RuntimeException> sendFailure, TargetStatus[] stateLater,
+            boolean await) {
         if (sendFailure.get() != null) {
             throw new org.apache.kafka.common.KafkaException("could not publish a step event of " + command.describe()
                     + ": " + sendFailure.get(), sendFailure.get());
@@ -188,8 +211,10 @@ final class CommandHandler {
         } else {
             stateLater[0] = state.get();
         }
-        publisher.awaitAll();
-        faults.at(Faults.Stage.PUBLISHED_NOT_COMMITTED, command);
+        if (await) {
+            publisher.awaitAll();
+            faults.at(Faults.Stage.PUBLISHED_NOT_COMMITTED, command);
+        }
         return Handled.DONE;
     }
 }
