@@ -61,6 +61,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--target-ms", defaultValue = "200", description = "backfill: target_ms of the batches (default: ${DEFAULT-VALUE})")
     int targetMs;
 
+    @Option(names = "--rollout-warmup-databases", defaultValue = "50", description = "rollout: databases migrated by each tool"
+            + " before anything is timed, so that the JIT has compiled the code all of them run (default: ${DEFAULT-VALUE})")
+    int rolloutWarmupDatabases;
+
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
 
@@ -115,7 +119,7 @@ public final class BenchMain implements Callable<Integer> {
         if (which == Which.audit) {
             return audit();
         }
-        if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1
+        if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1 || rolloutWarmupDatabases < 1
                 || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)
                 || zdtRows < 1 || zdtTps < 1 || zdtClients < 1 || zdtStatementTimeoutMs < 1 || zdtRepeats < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
@@ -148,7 +152,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (runs(Which.rollout)) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
-                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, 5), work.resolve("rollout")));
+                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, rolloutWarmupDatabases), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
             }
             if (runs(Which.halt)) {
@@ -291,6 +295,7 @@ public final class BenchMain implements Callable<Integer> {
         config.put("pipeline_targets", pipelineTargets);
         config.put("baseline_steps", baselineSteps);
         config.put("databases", databases);
+        config.put("rollout_warmup_databases", rolloutWarmupDatabases);
         config.put("revisions", revisions);
         config.put("repeats", repeats);
         config.put("executors", executors);

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +41,8 @@ final class Parts implements AutoCloseable {
     final SerdeConfig serdes;
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerde<MigrationCommand> commandSerde;
+    /** Created by the first {@link #sendInTransaction}. */
+    private KafkaProducer<String, byte[]> transactional;
 
     private Parts(PostgresCluster pg, EmbeddedKafka kafka, EmbeddedRegistry registry) {
         this.pg = pg;
@@ -80,8 +83,24 @@ final class Parts implements AutoCloseable {
         return producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), key, value));
     }
 
-    void flush() {
-        producer.flush();
+    /**
+     * Publishes commands in one Kafka transaction, as the planner does (Kafka Streams, exactly-once): executors read
+     * committed records only, so a request's commands become visible together when the transaction commits, not one
+     * by one as a plain producer's batches land. Returns when the transaction is committed.
+     */
+    void sendInTransaction(List<String> keys, List<byte[]> values) {
+        if (transactional == null) {
+            transactional = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "convoy-bench-commands"),
+                    new StringSerializer(), new ByteArraySerializer());
+            transactional.initTransactions();
+        }
+        transactional.beginTransaction();
+        for (int i = 0; i < values.size(); i++) {
+            transactional.send(new ProducerRecord<>(Topics.COMMANDS.name(), keys.get(i), values.get(i)));
+        }
+        transactional.commitTransaction();
     }
 
     String jdbcUrl(String database) {
@@ -128,6 +147,9 @@ final class Parts implements AutoCloseable {
     public void close() {
         try {
             producer.close();
+            if (transactional != null) {
+                transactional.close();
+            }
         } finally {
             try {
                 registry.close();

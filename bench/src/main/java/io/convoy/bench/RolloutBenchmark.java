@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -20,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fleet rollout: the same revisions onto {@code databases} fresh databases of one PostgreSQL, by Convoy (all the
- * commands published at once, as the planner emits them, applied by 1, 2, 4 executors of one consumer group) and
+ * commands published in one Kafka transaction, as the planner's exactly-once output becomes visible: together, at
+ * its commit; applied by 1, 2, 4 executors of one consumer group) and
  * by Flyway migrate in a sequential loop over the databases (in this JVM, warm, no process start per database).
  * Each configuration runs {@code repeats} times, in a rotating order; medians and ratios (Flyway / Convoy) are
  * quoted. Convoy's time runs from the first command handed to the producer to the last APPLIED event received;
@@ -34,6 +33,7 @@ final class RolloutBenchmark {
     private RolloutBenchmark() {}
 
     static Map<String, Object> run(Parts parts, EventWatcher watcher, Settings s, Path dir) throws Exception {
+        CpuMeter meter = new CpuMeter(CPU_GROUPS, RolloutBenchmark::cpuGroup, parts.pg.directory().resolve("primary"));
         Revisions revisions = new Revisions(s.revisions());
         Path flywayDir = revisions.writeFlywayMigrations(dir.resolve("flyway-migrations"));
         List<String> configs = new ArrayList<>();
@@ -42,20 +42,24 @@ final class RolloutBenchmark {
         s.executors().forEach(n -> configs.add("convoy-" + n));
 
         log.info("rollout warm-up: {} databases each way", s.warmupDatabases());
-        runOnce(parts, watcher, revisions, flywayDir, "flyway", "w", s.warmupDatabases(), dir);
-        runOnce(parts, watcher, revisions, flywayDir, "plain-sql", "w", s.warmupDatabases(), dir);
-        runOnce(parts, watcher, revisions, flywayDir, "convoy-" + s.executors().get(s.executors().size() - 1), "w", s.warmupDatabases(), dir);
+        runOnce(parts, meter, watcher, revisions, flywayDir, "flyway", "w", s.warmupDatabases(), dir);
+        runOnce(parts, meter, watcher, revisions, flywayDir, "plain-sql", "w", s.warmupDatabases(), dir);
+        runOnce(parts, meter, watcher, revisions, flywayDir, "convoy-" + s.executors().get(s.executors().size() - 1), "w", s.warmupDatabases(), dir);
 
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> cpu = new LinkedHashMap<>();
         Map<String, List<Double>> sessions = new LinkedHashMap<>();
         configs.forEach(c -> seconds.put(c, new ArrayList<>()));
         configs.forEach(c -> sessions.put(c, new ArrayList<>()));
+        configs.forEach(c -> cpu.put(c, new ArrayList<>()));
         for (int rep = 0; rep < s.repeats(); rep++) {
             for (int k = 0; k < configs.size(); k++) {
                 String config = configs.get((k + rep) % configs.size());
                 String prefix = "ro_r" + rep + "_" + config.replace('-', '_');
-                double t = runOnce(parts, watcher, revisions, flywayDir, config, "r" + rep, s.databases(), dir);
+                Timed timed = runOnce(parts, meter, watcher, revisions, flywayDir, config, "r" + rep, s.databases(), dir);
+                double t = timed.seconds();
                 seconds.get(config).add(t);
+                cpu.get(config).add(meter.perUnit(timed.before(), timed.after(), s.databases() * s.revisions(), t));
                 sessions.get(config).add((double) parts.sessions(prefix + "_") / (s.databases() * s.revisions()));
                 log.info("rollout repeat {} {}: {} s", rep + 1, config, String.format("%.2f", t));
             }
@@ -63,7 +67,7 @@ final class RolloutBenchmark {
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("description", s.databases() + " fresh databases x " + s.revisions() + " revisions; Convoy: all commands"
-                + " published at once, executors of one group started before timing; Flyway: migrate() per database in a"
+                + " published in one Kafka transaction (as the planner's exactly-once output), executors of one group started before timing; Flyway: migrate() per database in a"
                 + " sequential loop, same JVM, same statements, same PostgreSQL; plain-sql: the floor, one JDBC connection per database"
                 + " in a sequential loop, each statement in its own transaction, no version table");
         out.put("databases", s.databases());
@@ -78,6 +82,8 @@ final class RolloutBenchmark {
             m.put("median_seconds", Stats.round(Stats.median(v)));
             m.put("steps_per_second", Stats.round(s.databases() * s.revisions() / Stats.median(v)));
             m.put("postgres_sessions_per_step", Stats.round(Stats.median(toArray(sessions.get(c)))));
+            m.put("cpu_ms_per_step", medians(cpu.get(c)));
+            m.put("cpu_ms_per_step_per_repeat", cpu.get(c));
             if (c.startsWith("convoy-")) {
                 m.put("speedup_vs_flyway", Stats.round(flyway / Stats.median(v)));
                 // per repeat: the ratio against the Flyway loop of the same repeat
@@ -99,12 +105,42 @@ final class RolloutBenchmark {
         return out;
     }
 
+    /**
+     * Where the CPU of a timed run went: the executors' threads (consumers, workers, producers), the bench's main
+     * thread (which runs Flyway and the plain loop) and watcher, the rest of this JVM (the Kafka broker, the JIT, the
+     * GC), PostgreSQL and the whole machine. The registry is a child process, idle while commands flow.
+     */
+    private static final List<String> CPU_GROUPS = List.of("executors", "bench_main_and_watcher", "kafka_broker_and_other");
+
+    private static int cpuGroup(String thread) {
+        if (thread.equals("main") || thread.startsWith("convoy-bench")) {
+            return 1;
+        }
+        return thread.contains("convoy-executor") || thread.startsWith("convoy-") ? 0 : 2;
+    }
+
+    /** Per key, the median over the repeats. */
+    private static Map<String, Object> medians(List<Map<String, Object>> repeats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (repeats.isEmpty()) {
+            return out;
+        }
+        for (String key : repeats.get(0).keySet()) {
+            out.put(key, Stats.round(Stats.median(repeats.stream().filter(r -> r.get(key) instanceof Number)
+                    .mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray())));
+        }
+        return out;
+    }
+
+    /** A timed run: its seconds and the CPU snapshots taken when its clock started and stopped. */
+    private record Timed(double seconds, CpuMeter.Snapshot before, CpuMeter.Snapshot after) {}
+
     private static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** One rollout onto fresh databases (created before, not timed); seconds. */
-    private static double runOnce(Parts parts, EventWatcher watcher, Revisions revisions, Path flywayDir, String config,
+    /** One rollout onto fresh databases (created before, not timed): its seconds and CPU snapshots. */
+    private static Timed runOnce(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, Path flywayDir, String config,
             String tag, int databases, Path dir) throws Exception {
         String prefix = "ro_" + tag + "_" + config.replace('-', '_');
         List<String> dbs = new ArrayList<>();
@@ -116,16 +152,17 @@ final class RolloutBenchmark {
         // Not dropped afterwards: DROP DATABASE forces a checkpoint, work that would fall into the next timed run.
         // The server's directory goes at the end of the benchmark.
         if (config.equals("flyway")) {
-            return flywayLoop(parts, dbs, flywayDir, revisions.count());
+            return flywayLoop(parts, meter, dbs, flywayDir, revisions.count());
         }
         if (config.equals("plain-sql")) {
-            return plainLoop(parts, dbs, revisions);
+            return plainLoop(parts, meter, dbs, revisions);
         }
         int executors = Integer.parseInt(config.substring("convoy-".length()));
-        return convoy(parts, watcher, revisions, dbs, executors, prefix, dir);
+        return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir);
     }
 
-    private static double flywayLoop(Parts parts, List<String> dbs, Path migrations, int expected) {
+    private static Timed flywayLoop(Parts parts, CpuMeter meter, List<String> dbs, Path migrations, int expected) {
+        CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         for (String db : dbs) {
             MigrateResult r = Flyway.configure()
@@ -138,11 +175,12 @@ final class RolloutBenchmark {
                         + " of " + expected + " migrations");
             }
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot());
     }
 
     /** The floor: one JDBC connection per database, each statement in its own transaction, no bookkeeping at all. */
-    private static double plainLoop(Parts parts, List<String> dbs, Revisions revisions) throws SQLException {
+    private static Timed plainLoop(Parts parts, CpuMeter meter, List<String> dbs, Revisions revisions) throws SQLException {
+        CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         for (String db : dbs) {
             try (Connection c = DriverManager.getConnection(parts.jdbcUrl(db)); Statement s = c.createStatement()) {
@@ -153,10 +191,10 @@ final class RolloutBenchmark {
                 }
             }
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot());
     }
 
-    private static double convoy(Parts parts, EventWatcher watcher, Revisions revisions, List<String> dbs, int executors,
+    private static Timed convoy(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, List<String> dbs, int executors,
             String group, Path dir) throws Exception {
         try (ExecutorGroup g = ExecutorGroup.start(parts, watcher, group, executors, dbs, dir, Map.of())) {
             List<byte[]> values = new ArrayList<>();
@@ -170,16 +208,11 @@ final class RolloutBenchmark {
                     ids.add(c.getCommandId());
                 }
             }
+            CpuMeter.Snapshot before = meter.snapshot();
             long t0 = System.nanoTime();
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (int i = 0; i < values.size(); i++) {
-                sent.add(parts.sendSerialized(keys.get(i), values.get(i)));
-            }
-            parts.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
+            parts.sendInTransaction(keys, values);
             List<EventWatcher.Arrival> arrivals = watcher.awaitAll(ids, Duration.ofMinutes(5));
+            CpuMeter.Snapshot after = meter.snapshot();
             long last = arrivals.stream().mapToLong(EventWatcher.Arrival::receivedNanos).max().orElseThrow();
             List<String> notApplied = arrivals.stream().filter(a -> !a.applied())
                     .map(a -> a.event().getCommandId() + " " + a.event().getStatus() + " " + a.event().getErrorCode()).toList();
@@ -187,7 +220,7 @@ final class RolloutBenchmark {
                 throw new IllegalStateException(notApplied.size() + " step(s) not applied, e.g. " + notApplied.get(0));
             }
             watcher.forget(ids);
-            return (last - t0) / 1e9;
+            return new Timed((last - t0) / 1e9, before, after);
         }
     }
 }
