@@ -74,10 +74,10 @@ import org.slf4j.LoggerFactory;
  * its group); a partition with {@value #MAX_BUFFERED} unfinished commands is paused until some finish.
  *
  * <p>A <b>worker</b> decodes its record (dead-lettering what cannot be decoded or validated), applies the command
- * with {@link StepProcessor} on the target's reused sessions ({@link TargetSessions}), publishes its step events
- * and the target state, and waits until the brokers acknowledged all of them: only then is the command done,
- * and the poll thread is woken up at once ({@code consumer.wakeup()}) to commit it and start the target's next
- * command. A crash at any point leaves the command uncommitted; its redelivery finds the outcome in
+ * (or the commands of its run, one after the other) with {@link StepProcessor} on the target's reused sessions
+ * ({@link TargetSessions}), publishes its step events and the target state, and waits until the brokers
+ * acknowledged all of them (once per run): only then is the command done, and the poll thread is woken up at once
+ * ({@code consumer.wakeup()}) to commit it and start the target's next command. A crash at any point leaves the command uncommitted; its redelivery finds the outcome in
  * convoy.history and publishes it again.
  *
  * <p>At start-up the topics are created if missing (schemas registered), the halts in force are read from

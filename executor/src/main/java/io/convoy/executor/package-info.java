@@ -16,10 +16,13 @@
  * commit of its partition (its later commands come again after a crash, and are recognised in convoy.history) but
  * not the other targets' commands. A target's commands fetched one behind the other run as one <b>run</b> on one
  * worker, in one migration session holding the target's migration lock throughout
- * ({@link io.convoy.executor.step.StepProcessor#processRun}): each command is still decided from convoy.history,
- * applied in its own transaction with its history row and events, and committed once its events are acknowledged;
- * the run stops after a failure or an interruption, and between two commands when its partition is revoked or the
- * executor stops. PostgreSQL sessions are kept between runs and reset with {@code DISCARD ALL}, at most four idle
+ * ({@link io.convoy.executor.step.StepProcessor#processRun}), which also serves to find who blocks a waiting
+ * statement only once a statement has waited (a second session is opened then): each command is still decided
+ * from convoy.history (except the upgrade step right after one the run just applied, about which the history
+ * cannot know anything under that lock), applied in its own transaction with its history row and events; the
+ * events are sent as they happen, the run awaits their acknowledgements once, at its end, and only then are its
+ * commands done and committed. The run stops after a failure or an interruption, and between two commands when
+ * its partition is revoked or the executor stops. PostgreSQL sessions are kept between runs and reset with {@code DISCARD ALL}, at most four idle
  * per worker over all targets ({@link io.convoy.executor.step.TargetSessions}); {@code application_name} is set per
  * plan as before. {@code metrics_port} serves {@code /metrics} and {@code /health}.
  *
