@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every write runs under the migration lock ({@link MigrationLock}), a session-level lock held by
  * the connection the migration runs on, which executes the {@link SqlAction} sequence of
  * {@link StepActions} that {@link OfflineRenderer} prints. A second connection, to name who blocks a
- * waiting statement ({@link Blockers}), is opened only when a statement has waited long enough to be sampled. Reads ({@link #currentHeads},
- * {@link #history}, {@link #check}) take no lock and never create tables.
+ * waiting statement ({@link Blockers}), is opened only when a statement has waited long enough to be
+ * sampled. Reads ({@link #currentHeads}, {@link #history}, {@link #check}) take no lock and never
+ * create tables.
  *
  * <p>Errors: MIG004 when the database is not where the plan starts (nothing applied); MIG020 when
  * a downgrade step's revision has no downgrade section (checked before anything runs) or the plan
