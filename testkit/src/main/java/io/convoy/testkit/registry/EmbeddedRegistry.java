@@ -114,6 +114,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(120);
         private String maxHeap = "384m";
         private final List<String> jvmOptions = new ArrayList<>();
+        private java.util.function.IntSupplier ports = EmbeddedRegistry::freePort;
 
         private Builder() {}
 
@@ -135,9 +136,35 @@ public final class EmbeddedRegistry implements AutoCloseable {
             return this;
         }
 
+        /** Where the ports to try come from (default: a free port of 127.0.0.1 each time); for tests. */
+        Builder ports(java.util.function.IntSupplier ports) {
+            this.ports = ports;
+            return this;
+        }
+
+        /**
+         * Starts the registry on a free port. The port is free when picked but bound only seconds later by the child,
+         * so something started meanwhile (a broker, PostgreSQL, another test's registry) may take it: the child then
+         * exits saying the port is in use, and the start is tried again on another port, up to
+         * {@value #PORT_ATTEMPTS} times.
+         */
         public EmbeddedRegistry start() {
+            for (int attempt = 1; ; attempt++) {
+                int port = ports.getAsInt();
+                try {
+                    return startOn(port);
+                } catch (PortTaken e) {
+                    if (attempt >= PORT_ATTEMPTS) {
+                        throw e.failure;
+                    }
+                    LOG.warn("registry port {} was taken before the registry could bind it (attempt {} of {}): trying another",
+                            port, attempt, PORT_ATTEMPTS);
+                }
+            }
+        }
+
+        private EmbeddedRegistry startOn(int port) {
             Path runner = ApicurioDistribution.runnerJar();
-            int port = freePort();
             Path workDir;
             try {
                 workDir = Files.createTempDirectory("convoy-registry-");
@@ -179,13 +206,27 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     // shutting down
                 }
                 destroy(process);
+                boolean portTaken = tail(logFile).contains("Port " + port + " seems to be in use");
                 deleteQuietly(workDir);
-                throw e;
+                throw portTaken ? new PortTaken(e) : e;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             LOG.info("embedded Apicurio Registry {} on 127.0.0.1:{} (pid {}) ready in {} ms",
                     ApicurioDistribution.VERSION, port, process.pid(), took.toMillis());
             return new EmbeddedRegistry(process, port, workDir, logFile, took, hook);
+        }
+    }
+
+    /** Starts on another port before giving up when the child reports its port taken. */
+    static final int PORT_ATTEMPTS = 3;
+
+    /** The child exited because its port was taken meanwhile; {@code failure} says so with its log. */
+    private static final class PortTaken extends RuntimeException {
+        private final RuntimeException failure;
+
+        PortTaken(RuntimeException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
         }
     }
 

@@ -67,6 +67,31 @@ class EmbeddedRegistryIT {
 
     @Test
     @Order(4)
+    void aPortTakenBeforeTheChildBindsItIsReplacedByAnother() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int[] offered = {taken.getLocalPort(), -1};
+            int[] calls = {0};
+            try (EmbeddedRegistry second = EmbeddedRegistry.builder().ports(() -> {
+                        int i = calls[0]++;
+                        if (i == 0) {
+                            return offered[0];
+                        }
+                        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                            offered[1] = free.getLocalPort();
+                            return offered[1];
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).start()) {
+                assertThat(calls[0]).as("ports asked for").isEqualTo(2);
+                assertThat(second.port()).isEqualTo(offered[1]).isNotEqualTo(taken.getLocalPort());
+                assertThat(second.isAlive()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void closeStopsTheProcessAndItsPort() {
         var log = registry.logFile();
         assertThat(registry.isAlive()).isTrue();
