@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Compares a current catalog with a desired one and produces the ordered changes that take the
@@ -668,7 +669,7 @@ public final class Differ {
                 Column plain = new Column(ca.name(), ca.type(), ca.notNull(), Optional.empty(), Optional.empty(),
                         Optional.empty(), ca.collation(), ca.comment());
                 List<String> up = concat(list(Ddl.alterTable(table, "ALTER COLUMN " + Sql.ident(ca.name()) + " DROP EXPRESSION")),
-                        alterColumnSql(table, plain, cb));
+                        alterColumnSql(table, plain, cb, this::isEnumType));
                 List<String> down = new ArrayList<>(list(Ddl.alterTable(table, "DROP COLUMN " + Sql.ident(ca.name())),
                         Ddl.alterTable(table, "ADD COLUMN " + ca.definition())));
                 ca.comment().ifPresent(x -> down.add(Ddl.comment("COLUMN " + Ddl.column(table, ca.name()), ca.comment())));
@@ -685,8 +686,8 @@ public final class Differ {
             addColumn(table, cb, "");
             return;
         }
-        List<String> up = alterColumnSql(table, ca, cb);
-        List<String> down = alterColumnSql(table, cb, ca);
+        List<String> up = alterColumnSql(table, ca, cb, this::isEnumType);
+        List<String> down = alterColumnSql(table, cb, ca, this::isEnumType);
         if (!up.isEmpty()) {
             List<String> what = new ArrayList<>();
             if (!ca.type().equals(cb.type()) || !ca.collation().equals(cb.collation())) {
@@ -720,6 +721,14 @@ public final class Differ {
         }
     }
 
+    /** {@code ::text} (or {@code ::text[]}) when either side of a type change is an enum, else nothing. */
+    private static String viaText(Column from, Column to, Predicate<String> isEnum) {
+        if (!isEnum.test(from.type()) && !isEnum.test(to.type())) {
+            return "";
+        }
+        return from.type().endsWith("[]") ? "::text[]" : "::text";
+    }
+
     /** The type as people write it: {@code varchar(320)}, {@code timestamptz} (summary only; SQL keeps format_type's spelling). */
     static String typeLabel(Column c) {
         String t = c.type().replace("character varying", "varchar").replace("timestamp with time zone", "timestamptz")
@@ -730,6 +739,21 @@ public final class Differ {
 
     /** The statements taking column {@code from} to {@code to}; both plain or identity, never generated. */
     static List<String> alterColumnSql(QName table, Column from, Column to) {
+        return alterColumnSql(table, from, to, type -> false);
+    }
+
+    /** Whether {@code type} (a column's type as format_type spells it) is an enum, or an array of one, of either catalog. */
+    private boolean isEnumType(String type) {
+        String base = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
+        return a.enums().stream().anyMatch(e -> e.name().sql().equals(base))
+                || b.enums().stream().anyMatch(e -> e.name().sql().equals(base));
+    }
+
+    /**
+     * As {@link #alterColumnSql(QName, Column, Column)}; a change from or to an enum ({@code isEnum}) converts through
+     * text, because PostgreSQL has no cast between an enum and any other type but text.
+     */
+    static List<String> alterColumnSql(QName table, Column from, Column to, Predicate<String> isEnum) {
         List<String> sql = new ArrayList<>();
         String col = "ALTER COLUMN " + Sql.ident(from.name());
         boolean typeChange = !from.type().equals(to.type()) || !from.collation().equals(to.collation());
@@ -742,7 +766,7 @@ public final class Differ {
         }
         if (typeChange) {
             sql.add(Ddl.alterTable(table, col + " TYPE " + to.type() + to.collation().map(x -> " COLLATE " + x).orElse("")
-                    + " USING " + Sql.ident(from.name()) + "::" + to.type()));
+                    + " USING " + Sql.ident(from.name()) + viaText(from, to, isEnum) + "::" + to.type()));
         }
         if (from.notNull() != to.notNull()) {
             sql.add(Ddl.alterTable(table, col + (to.notNull() ? " SET NOT NULL" : " DROP NOT NULL")));

@@ -141,7 +141,7 @@ class DifferTest {
                 "ALTER TABLE public.posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES public.users(id) NOT VALID");
         assertThat(up(r, Part.CONCURRENT)).containsExactly("ALTER TABLE public.posts VALIDATE CONSTRAINT posts_user_fk");
         assertThat(down(r, Part.CONCURRENT)).isEmpty();
-        assertThat(down(r, Part.MAIN)).containsExactly("ALTER TABLE public.posts DROP CONSTRAINT posts_user_fk");
+        assertThat(down(r, Part.MAIN)).singleElement().asString().endsWith("ALTER TABLE public.posts DROP CONSTRAINT posts_user_fk");
     }
 
     @Test
@@ -217,6 +217,23 @@ class DifferTest {
         assertThat(down(r, Part.MAIN)).contains("CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy')");
         assertThat(down(r, Part.ENUM_VALUES)).contains("CREATE TYPE public.mood AS ENUM ('sad', 'ok')");
         assertThat(r.changes()).anyMatch(c -> c.review().orElse("").contains("rows holding a removed value make it fail"));
+    }
+
+    @Test
+    void aColumnChangedBetweenAnEnumAndAnotherTypeConvertsThroughText() {
+        // Found by RandomRoundTripIT (seed -2078763771009371477, pair 195): PostgreSQL has no enum -> integer cast.
+        EnumType mood = new EnumType(q("mood"), List.of("1", "2"), NONE);
+        Table asEnum = table("t", col("c", "public.mood"));
+        Table asInt = table("t", col("c", "integer"));
+        Table asEnums = table("t", col("c", "public.mood[]"));
+        Table asInts = table("t", col("c", "integer[]"));
+        AutogenResult r = Differ.diff(cat(List.of(asEnum), List.of(), List.of(mood)), cat(List.of(asInt), List.of(), List.of(mood)));
+        assertThat(up(r, Part.MAIN)).singleElement().asString().endsWith("ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::text::integer");
+        assertThat(down(r, Part.MAIN)).singleElement().asString().endsWith("ALTER TABLE public.t ALTER COLUMN c TYPE public.mood USING c::text::public.mood");
+        AutogenResult arrays = Differ.diff(cat(List.of(asEnums), List.of(), List.of(mood)), cat(List.of(asInts), List.of(), List.of(mood)));
+        assertThat(up(arrays, Part.MAIN)).singleElement().asString().endsWith("ALTER TABLE public.t ALTER COLUMN c TYPE integer[] USING c::text[]::integer[]");
+        AutogenResult plain = Differ.diff(cat(List.of(table("t", col("c", "text")))), cat(List.of(asInt)));
+        assertThat(up(plain, Part.MAIN)).singleElement().asString().endsWith("ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::integer");
     }
 
     @Test
