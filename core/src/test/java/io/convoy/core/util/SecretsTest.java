@@ -15,6 +15,17 @@ class SecretsTest {
     }
 
     @Test
+    void masksPasswordLiteralsInSql() {
+        assertThat(Secrets.mask("statement 1 failed: CREATE ROLE app LOGIN PASSWORD 'hunter2' VALID UNTIL 'infinity'"))
+                .isEqualTo("statement 1 failed: CREATE ROLE app LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
+        assertThat(Secrets.mask("ALTER ROLE app WITH ENCRYPTED password 'it''s secret'"))
+                .isEqualTo("ALTER ROLE app WITH ENCRYPTED password '****'");
+        assertThat(Secrets.mask("ALTER ROLE app PASSWORD $$x y$$;")).isEqualTo("ALTER ROLE app PASSWORD '****';");
+        assertThat(Secrets.mask("OPTIONS (user 'app', password 's3cr3t')")).isEqualTo("OPTIONS (user 'app', password '****')");
+        assertThat(Secrets.mask("ALTER ROLE app PASSWORD NULL")).isEqualTo("ALTER ROLE app PASSWORD NULL");
+    }
+
+    @Test
     void leavesTextWithoutSecretsAlone() {
         assertThat(Secrets.mask("jdbc:postgresql://db:5432/app?user=app")).isEqualTo("jdbc:postgresql://db:5432/app?user=app");
         assertThat(Secrets.mask(null)).isNull();
