@@ -3,10 +3,10 @@ package io.convoy.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.convoy.monitor.config.ClusterSpec;
 import io.convoy.monitor.config.ClusterSpec.StandbySpec;
-import io.convoy.monitor.config.MonitorConfig;
+import io.convoy.monitor.config.ClusterSpec;
 import io.convoy.monitor.config.MonitorConfig.Key;
+import io.convoy.monitor.config.MonitorConfig;
 import io.convoy.schemas.Topics;
 import io.convoy.schemas.avro.Alert;
 import io.convoy.schemas.avro.AlertSeverity;
@@ -23,6 +23,7 @@ import io.convoy.schemas.control.HaltState;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
 import io.convoy.testkit.kafka.EmbeddedKafka;
+import io.convoy.testkit.kafka.TopicTail;
 import io.convoy.testkit.postgres.PostgresCluster;
 import io.convoy.testkit.registry.EmbeddedRegistry;
 import java.net.URI;
@@ -69,8 +70,8 @@ class MonitorIT {
     private static Path stateDir;
     private static MonitorService monitor;
     private static SerdeConfig serdes;
-    private static TopicRecords<Alert> alerts;
-    private static TopicRecords<ControlRecord> controls;
+    private static TopicTail<Alert> alerts;
+    private static TopicTail<ControlRecord> controls;
     private static KafkaProducer<String, ControlRecord> operator;
     private static KafkaProducer<String, StepEvent> executor;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -109,8 +110,10 @@ class MonitorIT {
         monitor = new MonitorService(config, List.of(cluster), Map.of(), Clock.systemUTC());
         monitor.start();
         serdes = SerdeConfig.of(new SchemaRegistryClient(registry.ccompatUrl()));
-        alerts = new TopicRecords<>(kafka.bootstrapServers(), Topics.ALERTS, serdes);
-        controls = new TopicRecords<>(kafka.bootstrapServers(), Topics.CONTROL, serdes);
+        alerts = new TopicTail<>(kafka.bootstrapServers(), Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
+                Topics.ALERTS.valueSerde(serdes).deserializer());
+        controls = new TopicTail<>(kafka.bootstrapServers(), Topics.CONTROL.name(), Topics.CONTROL.keySerde().deserializer(),
+                Topics.CONTROL.valueSerde(serdes).deserializer());
         Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         operator = new KafkaProducer<>(producer, Topics.CONTROL.keySerde().serializer(), Topics.CONTROL.valueSerde(serdes).serializer());
         executor = new KafkaProducer<>(producer, Topics.STEP_EVENTS.keySerde().serializer(), Topics.STEP_EVENTS.valueSerde(serdes).serializer());

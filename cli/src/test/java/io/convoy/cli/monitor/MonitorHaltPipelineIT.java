@@ -24,6 +24,7 @@ import io.convoy.schemas.avro.StepStatus;
 import io.convoy.schemas.avro.TargetSelection;
 import io.convoy.schemas.registry.SchemaRegistryClient;
 import io.convoy.schemas.serde.SerdeConfig;
+import io.convoy.testkit.kafka.TopicTail;
 import io.convoy.testkit.postgres.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,16 +35,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,10 +67,10 @@ class MonitorHaltPipelineIT {
     private static Path work;
     private static LocalPipeline pipeline;
     private static MonitorService monitor;
-    private static Records<Alert> alerts;
-    private static Records<ControlRecord> controls;
-    private static Records<StepEvent> steps;
-    private static Records<PlanEvent> plans;
+    private static TopicTail<Alert> alerts;
+    private static TopicTail<ControlRecord> controls;
+    private static TopicTail<StepEvent> steps;
+    private static TopicTail<PlanEvent> plans;
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,10 +85,10 @@ class MonitorHaltPipelineIT {
         pipeline.startExecutor("halt-it-2", StepGate.OPEN);
         System.out.printf("pipeline with monitor up in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, pipeline.startupTimes());
         SerdeConfig serdes = SerdeConfig.of(new SchemaRegistryClient(pipeline.registryUrl()));
-        alerts = new Records<>(pipeline.bootstrapServers(), Topics.ALERTS, serdes);
-        controls = new Records<>(pipeline.bootstrapServers(), Topics.CONTROL, serdes);
-        steps = new Records<>(pipeline.bootstrapServers(), Topics.STEP_EVENTS, serdes);
-        plans = new Records<>(pipeline.bootstrapServers(), Topics.PLAN_EVENTS, serdes);
+        alerts = tail(Topics.ALERTS, serdes);
+        controls = tail(Topics.CONTROL, serdes);
+        steps = tail(Topics.STEP_EVENTS, serdes);
+        plans = tail(Topics.PLAN_EVENTS, serdes);
     }
 
     @AfterAll
@@ -296,33 +293,8 @@ class MonitorHaltPipelineIT {
         }
     }
 
-    /** Everything on a topic since its beginning, in offset order per partition, read without a consumer group. */
-    static final class Records<V> implements AutoCloseable {
-        private final KafkaConsumer<String, V> consumer;
-        private final List<ConsumerRecord<String, V>> seen = new ArrayList<>();
-
-        Records(String bootstrap, Topic<String, V> topic, SerdeConfig serdes) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-
-        synchronized List<ConsumerRecord<String, V>> all() {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            return List.copyOf(seen);
-        }
-
-        synchronized List<V> values(String key) {
-            return all().stream().filter(r -> key.equals(r.key())).map(ConsumerRecord::value).toList();
-        }
-
-        @Override
-        public synchronized void close() {
-            consumer.close();
-        }
+    private static <V> TopicTail<V> tail(Topic<String, V> topic, SerdeConfig serdes) {
+        return new TopicTail<>(pipeline.bootstrapServers(), topic.name(), topic.keySerde().deserializer(),
+                topic.valueSerde(serdes).deserializer());
     }
 }
