@@ -247,25 +247,11 @@ final class AuditBenchmark {
     record Measured(double eventsPerS, double seconds, Map<String, Object> timings, Map<String, Object> cpuUsPerEvent,
                     Map<String, Object> lag, double achievedRate) {}
 
-    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-    /** CPU time (ns) of every live thread of this JVM, by thread id, with a group index into {@link #GROUPS}. */
-    private static Map<Long, long[]> threadCpu() {
-        Map<Long, long[]> out = new HashMap<>();
-        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
-            if (cpu >= 0) {
-                out.put(info.getThreadId(), new long[] {cpu, group(info.getThreadName())});
-            }
-        }
-        return out;
-    }
-
     private static final List<String> GROUPS = List.of("sink_thread", "sink_indexing_threads", "opensearch_write",
             "opensearch_other", "kafka_and_registry_and_rest");
+
+    /** This JVM's threads by {@link #GROUPS} (the sink runs in this JVM; no PostgreSQL here). */
+    private static final CpuMeter CPU = new CpuMeter(GROUPS, AuditBenchmark::group, null);
 
     private static int group(String thread) {
         if (thread.equals("convoy-audit-sink")) {
@@ -285,17 +271,12 @@ final class AuditBenchmark {
      * two samples: unlike events/s this hardly depends on what else the machine runs, so changes can be compared on a
      * loaded machine. Threads that ended in between are not counted (the sink's own threads outlive the sample).
      */
-    private static Map<String, Object> cpuPerEvent(Map<Long, long[]> before, Map<Long, long[]> after, int events) {
-        double[] ns = new double[GROUPS.size()];
-        after.forEach((id, a) -> {
-            long[] b = before.get(id);
-            ns[(int) a[1]] += a[0] - (b == null ? 0 : b[0]);
-        });
+    private static Map<String, Object> cpuPerEvent(CpuMeter.Snapshot before, CpuMeter.Snapshot after, int events) {
         Map<String, Object> out = new LinkedHashMap<>();
         double total = 0;
-        for (int i = 0; i < ns.length; i++) {
-            out.put(GROUPS.get(i), Stats.round(ns[i] / 1000.0 / events));
-            total += ns[i];
+        for (Map.Entry<String, Double> g : CPU.groupNanos(before, after).entrySet()) {
+            out.put(g.getKey(), Stats.round(g.getValue() / 1000.0 / events));
+            total += g.getValue();
         }
         out.put("total", Stats.round(total / 1000.0 / events));
         return out;
@@ -331,7 +312,7 @@ final class AuditBenchmark {
                     steadyDone.countDown();
                 }
             });
-            Map<Long, long[]> cpuBefore = threadCpu();
+            CpuMeter.Snapshot cpuBefore = CPU.snapshot();
             sink.start();
             long t0 = System.nanoTime();
             if (!backlogDone.await(10, TimeUnit.MINUTES)) {
@@ -339,7 +320,7 @@ final class AuditBenchmark {
                         + sink.failure().map(f -> ": " + f).orElse(""));
             }
             double seconds = (lastStoredNanos.get() - t0) / 1e9;
-            Map<String, Object> cpu = cpuPerEvent(cpuBefore, threadCpu(), events);
+            Map<String, Object> cpu = cpuPerEvent(cpuBefore, CPU.snapshot(), events);
             Map<String, Object> timings = timings(sink.timings());
             Map<String, Object> lag = new LinkedHashMap<>();
             double achieved = 0;

@@ -69,14 +69,7 @@ final class CpuMeter {
         if (after.processCpuNs() >= 0 && before.processCpuNs() >= 0) {
             out.put("jvm_process", Stats.round((after.processCpuNs() - before.processCpuNs()) / 1e6 / units));
         }
-        double[] ns = new double[groups.size()];
-        after.threads().forEach((id, a) -> {
-            long[] b = before.threads().get(id);
-            ns[(int) a[1]] += a[0] - (b == null ? 0 : b[0]);
-        });
-        for (int i = 0; i < ns.length; i++) {
-            out.put("jvm_" + groups.get(i), Stats.round(ns[i] / 1e6 / units));
-        }
+        groupNanos(before, after).forEach((group, ns) -> out.put("jvm_" + group, Stats.round(ns / 1e6 / units)));
         if (before.postgresTicks().isPresent() && after.postgresTicks().isPresent()) {
             out.put("postgres", Stats.round((after.postgresTicks().getAsLong() - before.postgresTicks().getAsLong())
                     / TICKS_PER_SECOND * 1000 / units));
@@ -87,6 +80,23 @@ final class CpuMeter {
             if (seconds > 0) {
                 out.put("machine_cores_busy", Stats.round(busy / seconds));
             }
+        }
+        return out;
+    }
+
+    /**
+     * CPU nanoseconds of each thread group between the snapshots, in the order of the groups. Threads that ended in
+     * between are in no group.
+     */
+    Map<String, Double> groupNanos(Snapshot before, Snapshot after) {
+        double[] ns = new double[groups.size()];
+        after.threads().forEach((id, a) -> {
+            long[] b = before.threads().get(id);
+            ns[(int) a[1]] += a[0] - (b == null ? 0 : b[0]);
+        });
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < ns.length; i++) {
+            out.put(groups.get(i), ns[i]);
         }
         return out;
     }
