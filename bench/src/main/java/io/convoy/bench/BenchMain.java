@@ -61,9 +61,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--target-ms", defaultValue = "200", description = "backfill: target_ms of the batches (default: ${DEFAULT-VALUE})")
     int targetMs;
 
-    @Option(names = "--rollout-warmup-databases", defaultValue = "50", description = "rollout: databases migrated by each tool"
-            + " before anything is timed, so that the JIT has compiled the code all of them run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rollout-warmup-databases", defaultValue = "50", description = "rollout: databases of one warm-up round"
+            + " (untimed, before anything is timed, for every configuration) (default: ${DEFAULT-VALUE})")
     int rolloutWarmupDatabases;
+
+    @Option(names = "--rollout-warmup-rounds", defaultValue = "3", description = "rollout: most warm-up rounds per configuration;"
+            + " they run until two successive rounds differ by at most 10 % (default: ${DEFAULT-VALUE})")
+    int rolloutWarmupRounds;
 
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
@@ -119,7 +123,7 @@ public final class BenchMain implements Callable<Integer> {
         if (which == Which.audit) {
             return audit();
         }
-        if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1 || rolloutWarmupDatabases < 1
+        if (steps < 1 || warmupSteps < 0 || pipelineTargets < 1 || databases < 1 || revisions < 1 || repeats < 1 || rolloutWarmupDatabases < 1 || rolloutWarmupRounds < 1
                 || executors.isEmpty() || executors.stream().anyMatch(n -> n < 1)
                 || zdtRows < 1 || zdtTps < 1 || zdtClients < 1 || zdtStatementTimeoutMs < 1 || zdtRepeats < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "counts must be at least 1 (warm-up steps at least 0)");
@@ -152,7 +156,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (runs(Which.rollout)) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
-                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, rolloutWarmupDatabases), work.resolve("rollout")));
+                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, rolloutWarmupDatabases, rolloutWarmupRounds), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
             }
             if (runs(Which.halt)) {
@@ -296,6 +300,7 @@ public final class BenchMain implements Callable<Integer> {
         config.put("baseline_steps", baselineSteps);
         config.put("databases", databases);
         config.put("rollout_warmup_databases", rolloutWarmupDatabases);
+        config.put("rollout_warmup_rounds_max", rolloutWarmupRounds);
         config.put("revisions", revisions);
         config.put("repeats", repeats);
         config.put("executors", executors);

@@ -28,7 +28,14 @@ import org.slf4j.LoggerFactory;
 final class RolloutBenchmark {
     private static final Logger log = LoggerFactory.getLogger(RolloutBenchmark.class);
 
-    record Settings(int databases, int revisions, int repeats, List<Integer> executors, int warmupDatabases) {}
+    /**
+     * @param warmupDatabases  databases of one warm-up round
+     * @param maxWarmupRounds  warm-up rounds per configuration at most (at least 2 run unless this is 1)
+     */
+    record Settings(int databases, int revisions, int repeats, List<Integer> executors, int warmupDatabases, int maxWarmupRounds) {}
+
+    /** Warm-up ends for a configuration once two successive rounds differ by at most this fraction. */
+    static final double WARMUP_TOLERANCE = 0.10;
 
     private RolloutBenchmark() {}
 
@@ -64,10 +71,22 @@ final class RolloutBenchmark {
         configs.add("plain-sql");
         s.executors().forEach(n -> configs.add("convoy-" + n));
 
-        log.info("rollout warm-up: {} databases each way", s.warmupDatabases());
-        runOnce(parts, meter, watcher, revisions, flywayDir, "flyway", "w", s.warmupDatabases(), dir);
-        runOnce(parts, meter, watcher, revisions, flywayDir, "plain-sql", "w", s.warmupDatabases(), dir);
-        runOnce(parts, meter, watcher, revisions, flywayDir, "convoy-" + s.executors().get(s.executors().size() - 1), "w", s.warmupDatabases(), dir);
+        // Steady state first, as the audit benchmark does: every configuration runs warm-up rounds of
+        // s.warmupDatabases() until two successive rounds agree within WARMUP_TOLERANCE. With one fixed warm-up round,
+        // the JIT was still compiling the executors' code in the first timed repeat, which was the slowest of every
+        // Convoy configuration.
+        Map<String, List<Double>> warmups = new LinkedHashMap<>();
+        for (String config : configs) {
+            List<Double> rounds = new ArrayList<>();
+            warmups.put(config, rounds);
+            for (int w = 1; w <= s.maxWarmupRounds(); w++) {
+                rounds.add(Stats.round(runOnce(parts, meter, watcher, revisions, flywayDir, config, "w" + w, s.warmupDatabases(), dir).seconds()));
+                log.info("rollout warm-up {} round {}: {} s", config, w, rounds.get(rounds.size() - 1));
+                if (steady(rounds)) {
+                    break;
+                }
+            }
+        }
 
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> cpu = new LinkedHashMap<>();
@@ -93,6 +112,17 @@ final class RolloutBenchmark {
                 + " published in one Kafka transaction (as the planner's exactly-once output), executors of one group started before timing; Flyway: migrate() per database in a"
                 + " sequential loop, same JVM, same statements, same PostgreSQL; plain-sql: the floor, one JDBC connection per database"
                 + " in a sequential loop, each statement in its own transaction, no version table");
+        out.put("warmup", "every configuration ran rounds of " + s.warmupDatabases() + " databases, untimed, until two"
+                + " successive rounds differed by at most " + Math.round(WARMUP_TOLERANCE * 100) + " % (at least "
+                + Math.min(2, s.maxWarmupRounds()) + ", at most " + s.maxWarmupRounds() + " rounds)");
+        Map<String, Object> warm = new LinkedHashMap<>();
+        warmups.forEach((c, rounds) -> {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("seconds", rounds);
+            w.put("steady", steady(rounds));
+            warm.put(c, w);
+        });
+        out.put("warmup_rounds", warm);
         out.put("databases", s.databases());
         out.put("revisions", s.revisions());
         out.put("repeats", s.repeats());
@@ -157,6 +187,16 @@ final class RolloutBenchmark {
 
     /** A timed run: its seconds and the CPU snapshots taken when its clock started and stopped. */
     private record Timed(double seconds, CpuMeter.Snapshot before, CpuMeter.Snapshot after) {}
+
+    /** Whether the last two warm-up rounds agree within {@link #WARMUP_TOLERANCE}. */
+    static boolean steady(List<Double> rounds) {
+        if (rounds.size() < 2) {
+            return false;
+        }
+        double last = rounds.get(rounds.size() - 1);
+        double before = rounds.get(rounds.size() - 2);
+        return Math.abs(last - before) <= WARMUP_TOLERANCE * Math.max(last, before);
+    }
 
     private static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
