@@ -10,25 +10,14 @@ import io.convoy.executor.command.CommandSteps;
 import io.convoy.executor.step.StatementContext;
 import io.convoy.executor.step.StepGate;
 import io.convoy.executor.targets.TargetsFile;
-import io.convoy.schemas.TopicAdmin;
-import io.convoy.schemas.Topics;
 import io.convoy.schemas.avro.ControlAction;
-import io.convoy.schemas.avro.ControlRecord;
 import io.convoy.schemas.avro.MigrationCommand;
 import io.convoy.schemas.avro.StepEvent;
 import io.convoy.schemas.avro.StepStatus;
-import io.convoy.schemas.control.ControlOrders;
 import io.convoy.schemas.control.ControlScope;
-import io.convoy.schemas.registry.SchemaRegistryClient;
-import io.convoy.schemas.serde.AvroSerde;
-import io.convoy.schemas.serde.SerdeConfig;
-import io.convoy.testkit.kafka.EmbeddedKafka;
-import io.convoy.testkit.registry.EmbeddedRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,28 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,15 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HaltIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedPostgres pg;
-    private static EmbeddedKafka kafka;
-    private static EmbeddedRegistry registry;
-    private static SerdeConfig serdes;
-    private static KafkaProducer<String, byte[]> producer;
-    private static KafkaConsumer<String, byte[]> events;
-    private static final List<StepEvent> EVENTS = new CopyOnWriteArrayList<>();
-    private static Thread collector;
-    private static volatile boolean collecting = true;
+    private static ExecutorParts parts;
 
     @TempDir
     static Path dir;
@@ -88,50 +53,13 @@ class HaltIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start();
-        var registryStart = java.util.concurrent.CompletableFuture.supplyAsync(EmbeddedRegistry::start);
-        kafka = EmbeddedKafka.start();
-        registry = registryStart.join();
-        SchemaRegistryClient client = new SchemaRegistryClient(registry.ccompatUrl());
-        serdes = SerdeConfig.of(client);
-        try (Admin admin = kafka.createAdmin()) {
-            TopicAdmin.ensureTopics(admin, client, ExecutorService.TOPICS);
-        }
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
-        events = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = IntStream.range(0, Topics.STEP_EVENTS.partitions())
-                .mapToObj(p -> new TopicPartition(Topics.STEP_EVENTS.name(), p)).toList();
-        events.assign(partitions);
-        events.seekToBeginning(partitions);
-        AvroSerde<StepEvent> serde = AvroSerde.forValue(StepEvent.class, serdes);
-        collector = new Thread(() -> {
-            while (collecting) {
-                events.poll(Duration.ofMillis(50)).forEach(r -> EVENTS.add(serde.deserialize(r.topic(), r.value())));
-            }
-            events.close();
-        }, "halt-it-collector");
-        collector.start();
+        parts = ExecutorParts.start("halt-it");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        collecting = false;
-        if (collector != null) {
-            collector.join(10_000);
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (pg != null) {
-            pg.close();
+        if (parts != null) {
+            parts.close();
         }
     }
 
@@ -145,71 +73,71 @@ class HaltIT {
     @Test
     void aClusterHaltBeforeStepTwoHoldsThePlanUntilResumeThenEachRevisionIsAppliedOnce() throws Exception {
         String target = "halt-1";
-        createDatabase(target);
+        parts.createDatabase(target);
         List<MigrationCommand> plan = Fleet.upgradeToHead("plan-halt", target);
         AtomicReference<ExecutorService> self = new AtomicReference<>();
         AtomicBoolean sent = new AtomicBoolean();
         // The operator's HALT of the target's cluster arrives just as step 2 is about to begin.
         StepGate haltBeforeStepTwo = (StatementContext c) -> {
             if (c.command().stepIndex() == 1 && c.statement() == 1 && sent.compareAndSet(false, true)) {
-                control(ControlScope.cluster("c1"), ControlAction.HALT, "it-operator", "deploy freeze");
+                parts.control(ControlScope.cluster("c1"), ControlAction.HALT, "it-operator", "deploy freeze");
                 await().atMost(WAIT).until(() -> self.get().halts().isHalted(target, "c1"));
             }
         };
         self.set(executor("e-halt", "g-halt", target, "c1", haltBeforeStepTwo));
-        plan.forEach(HaltIT::publish);
+        plan.forEach(c -> parts.publish(c, null));
 
         String step2 = plan.get(1).getCommandId();
-        await().atMost(WAIT).until(() -> statuses(step2).contains(StepStatus.HALTED));
-        StepEvent halted = events(step2).stream().filter(e -> e.getStatus() == StepStatus.HALTED).findFirst().orElseThrow();
+        await().atMost(WAIT).until(() -> parts.statuses(step2).contains(StepStatus.HALTED));
+        StepEvent halted = parts.events(step2).stream().filter(e -> e.getStatus() == StepStatus.HALTED).findFirst().orElseThrow();
         assertThat(halted.getMessage()).contains("HALT of cluster:c1 by operator it-operator (deploy freeze)");
         // Nothing new starts while halted: no statement runs, step 2 and 3 stay unapplied and unfailed.
         await().during(Duration.ofMillis(1500)).atMost(WAIT).untilAsserted(() -> {
-            assertThat(appliedRevisions(target)).containsExactly(Fleet.REV1);
+            assertThat(parts.appliedRevisions(target)).containsExactly(Fleet.REV1);
             assertThat(activeStatements(target)).isZero();
-            assertThat(statuses(step2)).containsExactly(StepStatus.HALTED);
-            assertThat(statuses(plan.get(2).getCommandId())).isEmpty();
+            assertThat(parts.statuses(step2)).containsExactly(StepStatus.HALTED);
+            assertThat(parts.statuses(plan.get(2).getCommandId())).isEmpty();
         });
 
-        control(ControlScope.cluster("c1"), ControlAction.RESUME, "it-operator", "");
-        awaitApplied(plan.get(2).getCommandId());
-        assertThat(statuses(step2)).containsExactly(StepStatus.HALTED, StepStatus.RESUMED, StepStatus.STARTED, StepStatus.APPLIED);
-        assertThat(EVENTS).filteredOn(e -> e.getTargetId().equals(target)).extracting(StepEvent::getStatus)
+        parts.control(ControlScope.cluster("c1"), ControlAction.RESUME, "it-operator", "");
+        parts.awaitApplied(plan.get(2).getCommandId(), WAIT);
+        assertThat(parts.statuses(step2)).containsExactly(StepStatus.HALTED, StepStatus.RESUMED, StepStatus.STARTED, StepStatus.APPLIED);
+        assertThat(parts.events()).filteredOn(e -> e.getTargetId().equals(target)).extracting(StepEvent::getStatus)
                 .doesNotContain(StepStatus.FAILED, StepStatus.SKIPPED);
-        assertThat(appliedRevisions(target)).containsExactly(Fleet.REV1, Fleet.REV2, Fleet.REV3);
+        assertThat(parts.appliedRevisions(target)).containsExactly(Fleet.REV1, Fleet.REV2, Fleet.REV3);
     }
 
     @Test
     void anOperatorHaltSurvivesAnExecutorRestart() throws Exception {
         String target = "halt-2";
-        createDatabase(target);
+        parts.createDatabase(target);
         MigrationCommand first = Fleet.upgradeToHead("plan-restart", target).get(0);
-        control(ControlScope.target(target), ControlAction.HALT, "it-operator", "restart test");
+        parts.control(ControlScope.target(target), ControlAction.HALT, "it-operator", "restart test");
         ExecutorService a = executor("e-restart-a", "g-restart", target, null, StepGate.OPEN);
         assertThat(a.halts().isHalted(target, null)).as("read at start-up").isTrue();
-        publish(first);
-        await().atMost(WAIT).until(() -> statuses(first.getCommandId()).contains(StepStatus.HALTED));
+        parts.publish(first, null);
+        await().atMost(WAIT).until(() -> parts.statuses(first.getCommandId()).contains(StepStatus.HALTED));
         a.close();
         assertThat(a.isRunning()).isFalse();
 
         ExecutorService b = executor("e-restart-b", "g-restart", target, null, StepGate.OPEN);
         assertThat(b.halts().isHalted(target, null)).as("the new executor reads the halt in force at start-up").isTrue();
-        await().atMost(WAIT).until(() -> statuses(first.getCommandId()).stream().filter(StepStatus.HALTED::equals).count() == 2);
+        await().atMost(WAIT).until(() -> parts.statuses(first.getCommandId()).stream().filter(StepStatus.HALTED::equals).count() == 2);
         await().during(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-            assertThat(appliedRevisions(target)).isEmpty();
-            assertThat(statuses(first.getCommandId())).doesNotContain(StepStatus.STARTED, StepStatus.APPLIED, StepStatus.FAILED);
+            assertThat(parts.appliedRevisions(target)).isEmpty();
+            assertThat(parts.statuses(first.getCommandId())).doesNotContain(StepStatus.STARTED, StepStatus.APPLIED, StepStatus.FAILED);
         });
 
-        control(ControlScope.target(target), ControlAction.RESUME, "it-operator", "");
-        awaitApplied(first.getCommandId());
-        assertThat(appliedRevisions(target)).containsExactly(Fleet.REV1);
+        parts.control(ControlScope.target(target), ControlAction.RESUME, "it-operator", "");
+        parts.awaitApplied(first.getCommandId(), WAIT);
+        assertThat(parts.appliedRevisions(target)).containsExactly(Fleet.REV1);
     }
 
     @Test
     void aPanicCancelsTheRunningStatementRollsTheRevisionBackAndItRunsOnceAfterResume() throws Exception {
         String target = "halt-3";
-        createDatabase(target);
-        try (Connection c = connect(target); Statement st = c.createStatement()) {
+        parts.createDatabase(target);
+        try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE sleep_for (s float8); INSERT INTO sleep_for VALUES (30)");
         }
         RevisionGraph graph = RevisionGraph.of(List.of(RevisionParser.parse("""
@@ -225,29 +153,29 @@ class HaltIT {
                 """, Path.of("versions", "d4e5f6a1b2c3_slow.sql"))));
         MigrationCommand slow = Fleet.commands("plan-panic", target, graph.upgrade(Set.of(), "head")).get(0);
         executor("e-panic", "g-panic", target, "c3", StepGate.OPEN);
-        publish(slow);
+        parts.publish(slow, null);
         String app = CommandSteps.applicationName("plan-panic", target);
         await().atMost(WAIT).until(() -> sleeping(app));
 
         long t0 = System.nanoTime();
-        control(ControlScope.cluster("c3"), ControlAction.PANIC, "it-operator", "bad migration");
+        parts.control(ControlScope.cluster("c3"), ControlAction.PANIC, "it-operator", "bad migration");
         await().atMost(WAIT).until(() -> !sleeping(app));
         long cancelMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("HaltIT: PANIC record sent -> statement cancelled in " + cancelMs + " ms");
         assertThat(cancelMs).as("cancelled promptly, not after its 30 s").isLessThan(10_000);
-        await().atMost(WAIT).until(() -> statuses(slow.getCommandId()).contains(StepStatus.HALTED));
+        await().atMost(WAIT).until(() -> parts.statuses(slow.getCommandId()).contains(StepStatus.HALTED));
         assertThat(tableExists(target, "panic_t")).as("the transactional revision was rolled back").isFalse();
-        assertThat(appliedRevisions(target)).isEmpty();
-        assertThat(statuses(slow.getCommandId())).doesNotContain(StepStatus.FAILED, StepStatus.APPLIED);
+        assertThat(parts.appliedRevisions(target)).isEmpty();
+        assertThat(parts.statuses(slow.getCommandId())).doesNotContain(StepStatus.FAILED, StepStatus.APPLIED);
 
-        try (Connection c = connect(target); Statement st = c.createStatement()) {
+        try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
             st.execute("UPDATE sleep_for SET s = 0");
         }
-        control(ControlScope.cluster("c3"), ControlAction.RESUME, "it-operator", "");
-        awaitApplied(slow.getCommandId());
+        parts.control(ControlScope.cluster("c3"), ControlAction.RESUME, "it-operator", "");
+        parts.awaitApplied(slow.getCommandId(), WAIT);
         assertThat(tableExists(target, "panic_t")).isTrue();
-        assertThat(appliedRevisions(target)).containsExactly("d4e5f6a1b2c3");
-        assertThat(statuses(slow.getCommandId())).doesNotContain(StepStatus.FAILED).endsWith(StepStatus.RESUMED,
+        assertThat(parts.appliedRevisions(target)).containsExactly("d4e5f6a1b2c3");
+        assertThat(parts.statuses(slow.getCommandId())).doesNotContain(StepStatus.FAILED).endsWith(StepStatus.RESUMED,
                 StepStatus.STARTED, StepStatus.APPLIED);
     }
 
@@ -275,16 +203,16 @@ class HaltIT {
         List<Instant> haltedAt = new ArrayList<>();
         for (int trial = 1; trial <= 3; trial++) {
             String target = "latency-" + trial;
-            createDatabase(target);
+            parts.createDatabase(target);
             MigrationCommand cmd = Fleet.commands("plan-latency-" + trial, target, graph.upgrade(Set.of(), "head")).get(0);
             ExecutorService e = executor("e-latency-" + trial, "g-latency-" + trial, target, null, StepGate.OPEN);
-            publish(cmd);
+            parts.publish(cmd, null);
             String app = CommandSteps.applicationName("plan-latency-" + trial, target);
             await().atMost(WAIT).until(() -> completed(target) >= 3);
-            RecordMetadata halt = control(ControlScope.target(target), ControlAction.HALT, "it-operator", "latency");
+            RecordMetadata halt = parts.control(ControlScope.target(target), ControlAction.HALT, "it-operator", "latency");
             Instant sent = Instant.ofEpochMilli(halt.timestamp());
-            await().atMost(WAIT).until(() -> statuses(cmd.getCommandId()).contains(StepStatus.HALTED));
-            StepEvent halted = events(cmd.getCommandId()).stream().filter(x -> x.getStatus() == StepStatus.HALTED).findFirst()
+            await().atMost(WAIT).until(() -> parts.statuses(cmd.getCommandId()).contains(StepStatus.HALTED));
+            StepEvent halted = parts.events(cmd.getCommandId()).stream().filter(x -> x.getStatus() == StepStatus.HALTED).findFirst()
                     .orElseThrow();
             await().atMost(WAIT).until(() -> !sleeping(app));
             Instant lastStart = lastQueryStart(app);
@@ -294,9 +222,9 @@ class HaltIT {
             toLastStart.add(Duration.between(sent, lastStart).toMillis());
             int stoppedAt = completed(target);
             await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> completed(target) == stoppedAt);
-            control(ControlScope.target(target), ControlAction.RESUME, "it-operator", "");
-            awaitApplied(cmd.getCommandId());
-            assertThat(appliedRevisions(target)).containsExactly("e5f6a1b2c3d4");
+            parts.control(ControlScope.target(target), ControlAction.RESUME, "it-operator", "");
+            parts.awaitApplied(cmd.getCommandId(), WAIT);
+            assertThat(parts.appliedRevisions(target)).containsExactly("e5f6a1b2c3d4");
             e.close();
         }
         System.out.println("HaltIT: HALT record -> HALTED event (ms): " + toHalted + "; HALT record -> last query start of the migration"
@@ -312,17 +240,11 @@ class HaltIT {
 
     private ExecutorService executor(String id, String group, String target, String cluster, StepGate gate) throws Exception {
         Path file = dir.resolve(id + "-targets.yaml");
-        Files.writeString(file, "targets:\n  " + target + ":\n    url: " + url(target) + "\n    user: postgres\n"
+        Files.writeString(file, "targets:\n  " + target + ":\n    url: " + parts.url(target) + "\n    user: postgres\n"
                 + (cluster == null ? "" : "    cluster: " + cluster + "\n"));
-        startGroupAtEnd(group);
-        Map<Key, String> values = new HashMap<>();
-        values.put(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        values.put(Key.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
-        values.put(Key.GROUP_ID, group);
-        values.put(Key.EXECUTOR_ID, id);
-        values.put(Key.TARGETS_FILE, file.toString());
+        parts.startGroupAtEnd(group);
+        Map<Key, String> values = parts.settings(id, group, file);
         values.put(Key.POLL_TIMEOUT, "100ms");
-        values.put(Key.MIGRATION_LOCK_WAIT, "20s");
         ExecutorConfig config = ExecutorConfig.of(values, "test", dir);
         ExecutorService s = new ExecutorService(config, TargetsFile.load(file, Map.of()), Clock.systemUTC(), gate, Faults.NONE,
                 Map.of());
@@ -331,86 +253,9 @@ class HaltIT {
         return s;
     }
 
-    /** A group that has no offsets yet starts at the end of convoy.commands (a restarted one keeps its offsets). */
-    private static void startGroupAtEnd(String group) throws Exception {
-        try (Admin admin = kafka.createAdmin()) {
-            if (!admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty()) {
-                return;
-            }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            IntStream.range(0, Topics.COMMANDS.partitions()).forEach(p -> latest.put(new TopicPartition(Topics.COMMANDS.name(), p),
-                    OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        }
-    }
-
-    private static RecordMetadata control(ControlScope scope, ControlAction action, String actor, String reason) {
-        ControlRecord r = ControlOrders.operator(scope, action, actor, reason, Instant.now());
-        try {
-            return producer.send(new ProducerRecord<>(Topics.CONTROL.name(), scope.key(),
-                    Topics.CONTROL.valueSerde(serdes).serializer().serialize(Topics.CONTROL.name(), r))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void publish(MigrationCommand c) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), c.getTargetId(),
-                    AvroSerde.forValue(MigrationCommand.class, serdes).serialize(Topics.COMMANDS.name(), c))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<StepEvent> events(String commandId) {
-        return EVENTS.stream().filter(e -> e.getCommandId().equals(commandId)).toList();
-    }
-
-    private static List<StepStatus> statuses(String commandId) {
-        return events(commandId).stream().map(StepEvent::getStatus).toList();
-    }
-
-    private static void awaitApplied(String commandId) {
-        await().atMost(WAIT).until(() -> statuses(commandId).contains(StepStatus.APPLIED));
-    }
-
-    private static String url(String target) {
-        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + target.replace('-', '_');
-    }
-
-    private static Connection connect(String target) throws SQLException {
-        return DriverManager.getConnection(url(target) + "?user=postgres");
-    }
-
-    private static void createDatabase(String target) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + target.replace('-', '_') + " STRATEGY = FILE_COPY");
-        }
-    }
-
-    /** Revisions recorded as applied in convoy.history, oldest first (interruption rows left out). */
-    private static List<String> appliedRevisions(String target) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(target); Statement st = c.createStatement()) {
-            if (!exists(st, "convoy.history")) {
-                return out;
-            }
-            try (ResultSet rs = st.executeQuery("SELECT revision FROM convoy.history WHERE outcome = 'applied' ORDER BY id")) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
     private static int completed(String target) throws SQLException {
-        try (Connection c = connect(target); Statement st = c.createStatement()) {
-            if (!exists(st, "convoy.progress")) {
+        try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
+            if (!ExecutorParts.exists(st, "convoy.progress")) {
                 return 0;
             }
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(completed_statements), 0) FROM convoy.progress")) {
@@ -420,22 +265,15 @@ class HaltIT {
         }
     }
 
-    private static boolean exists(Statement st, String table) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
     private static boolean tableExists(String target, String table) throws SQLException {
-        try (Connection c = connect(target); Statement st = c.createStatement()) {
-            return exists(st, "public." + table);
+        try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
+            return ExecutorParts.exists(st, "public." + table);
         }
     }
 
     /** Statements of the executor's sessions on the target running now. */
     private static int activeStatements(String target) throws SQLException {
-        try (Connection c = connect(target); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        try (Connection c = parts.connect(target); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'convoy-executor/%' AND state = 'active'"
                         + " AND datname = current_database()")) {
             rs.next();
@@ -444,7 +282,7 @@ class HaltIT {
     }
 
     private static boolean sleeping(String app) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
+        try (Connection c = parts.connectAdmin();
                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
                         + " WHERE application_name = '" + app + "' AND state = 'active' AND query LIKE '%pg_sleep%'")) {
             rs.next();
@@ -457,7 +295,7 @@ class HaltIT {
      * statement the work session only writes its progress mark, so this bounds the last statement's start from above.
      */
     private static Instant lastQueryStart(String app) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
+        try (Connection c = parts.connectAdmin();
                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT max(query_start) FROM pg_stat_activity"
                         + " WHERE application_name = '" + app + "'")) {
             rs.next();
