@@ -119,6 +119,11 @@ final class ExecutorParts implements AutoCloseable {
      * wait of 20 s (a mutable map, for the test's own settings).
      */
     Map<Key, String> settings(String id, String group, Path targetsFile) {
+        return settings(kafka, registry, id, group, targetsFile);
+    }
+
+    /** {@link #settings(String, String, Path)} for an IT that starts its own parts. */
+    static Map<Key, String> settings(EmbeddedKafka kafka, EmbeddedRegistry registry, String id, String group, Path targetsFile) {
         Map<Key, String> values = new HashMap<>();
         values.put(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         values.put(Key.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
@@ -131,6 +136,11 @@ final class ExecutorParts implements AutoCloseable {
 
     /** A group that has no offsets yet starts at the end of convoy.commands (a restarted one keeps its offsets). */
     void startGroupAtEnd(String group) throws Exception {
+        startGroupAtEnd(kafka, group);
+    }
+
+    /** {@link #startGroupAtEnd(String)} for an IT that starts its own parts. */
+    static void startGroupAtEnd(EmbeddedKafka kafka, String group) throws Exception {
         try (Admin admin = kafka.createAdmin()) {
             if (!admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty()) {
                 return;

@@ -61,11 +61,9 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -601,18 +599,12 @@ class ExecutorServiceIT {
     private ExecutorService startExecutor(String id, String group, Path targetsFile, Faults faults, Map<Key, String> extra)
             throws Exception {
         if (GROUPS.add(group)) {
-            startGroupAtEnd(group);
+            ExecutorParts.startGroupAtEnd(kafka, group);
         }
-        Map<Key, String> values = new HashMap<>();
-        values.put(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        values.put(Key.SCHEMA_REGISTRY_URL, registry.ccompatUrl());
-        values.put(Key.GROUP_ID, group);
-        values.put(Key.EXECUTOR_ID, id);
-        values.put(Key.TARGETS_FILE, targetsFile.toString());
+        Map<Key, String> values = ExecutorParts.settings(kafka, registry, id, group, targetsFile);
         values.put(Key.POLL_TIMEOUT, "100ms");
         values.put(Key.RETRY_INITIAL_BACKOFF, "100ms");
         values.put(Key.RETRY_MAX_BACKOFF, "400ms");
-        values.put(Key.MIGRATION_LOCK_WAIT, "20s");
         values.put(Key.REGISTRY_RETRY_BACKOFF, "500ms");
         values.putAll(extra);
         ExecutorConfig config = ExecutorConfig.of(values, "test", dir);
@@ -621,18 +613,6 @@ class ExecutorServiceIT {
         running.add(s);
         s.start();
         return s;
-    }
-
-    /** A new group reads only what is published from now on: its offsets start at the end of convoy.commands. */
-    private static void startGroupAtEnd(String group) throws Exception {
-        try (Admin admin = kafka.createAdmin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            IntStream.range(0, Topics.COMMANDS.partitions()).forEach(p -> latest.put(new TopicPartition(Topics.COMMANDS.name(), p),
-                    OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        }
     }
 
     private static ProducerRecord<String, byte[]> record(String key, byte[] value) {
