@@ -261,7 +261,11 @@ public final class ExecutorService implements AutoCloseable {
         });
         kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "convoy-executor-control-" + executorId);
-        controlFeed = new ControlFeed(kafka, serdes, halts, haltGate::onControl);
+        controlFeed = new ControlFeed(kafka, serdes, halts, (key, order) -> {
+            haltGate.onControl(key, order);
+            // a lifted halt: the commands the gate held in their queues may start now, not at the next poll's end
+            wakeUp();
+        });
         controlFeed.start();
         boolean caughtUp;
         try {
@@ -417,7 +421,7 @@ public final class ExecutorService implements AutoCloseable {
         Instant now = clock.instant();
         List<List<PartitionQueue.Entry>> ready = new ArrayList<>();
         for (PartitionQueue q : queues.values()) {
-            q.readyRuns(now, ready, free, MAX_RUN);
+            q.readyRuns(now, ready, free, MAX_RUN, haltGate::holds);
             if (ready.size() >= free) {
                 break;
             }

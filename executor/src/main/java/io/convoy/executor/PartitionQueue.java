@@ -73,15 +73,21 @@ final class PartitionQueue {
      * fetched behind it, at most {@code maxRun} of them (they run one after the other on one worker).
      */
     void readyRuns(Instant now, List<List<Entry>> out, int limit, int maxRun) {
+        readyRuns(now, out, limit, maxRun, key -> false);
+    }
+
+    /** {@link #readyRuns(Instant, List, int, int)} leaving out the keys {@code held} says to leave alone. */
+    void readyRuns(Instant now, List<List<Entry>> out, int limit, int maxRun, java.util.function.Predicate<String> held) {
         if (closed) {
             return;
         }
-        for (ArrayDeque<Entry> q : byKey.values()) {
+        for (Map.Entry<String, ArrayDeque<Entry>> byTarget : byKey.entrySet()) {
             if (out.size() >= limit) {
                 return;
             }
+            ArrayDeque<Entry> q = byTarget.getValue();
             Entry head = q.peekFirst();
-            if (head != null && !head.running && !now.isBefore(head.notBefore)) {
+            if (head != null && !head.running && !now.isBefore(head.notBefore) && !held.test(byTarget.getKey())) {
                 List<Entry> run = new java.util.ArrayList<>();
                 for (Entry e : q) {
                     if (run.size() >= maxRun || e.running) {

@@ -108,6 +108,59 @@ class HaltIT {
     }
 
     @Test
+    void aHaltOfAClusterWithMoreTargetsThanWorkersHoldsNoWorkerAndTheOtherClusterGoesOn() throws Exception {
+        List<String> halted = List.of("hold-1", "hold-2", "hold-3");
+        String other = "hold-free";
+        StringBuilder yaml = new StringBuilder("targets:\n");
+        for (String t : halted) {
+            parts.createDatabase(t);
+            yaml.append("  ").append(t).append(":\n    url: ").append(parts.url(t)).append("\n    user: postgres\n    cluster: c-held\n");
+        }
+        parts.createDatabase(other);
+        yaml.append("  ").append(other).append(":\n    url: ").append(parts.url(other)).append("\n    user: postgres\n    cluster: c-free\n");
+        Path file = dir.resolve("e-hold-targets.yaml");
+        Files.writeString(file, yaml);
+        parts.startGroupAtEnd("g-hold");
+        Map<Key, String> values = parts.settings("e-hold", "g-hold", file);
+        values.put(Key.POLL_TIMEOUT, "100ms");
+        values.put(Key.WORKER_THREADS, "2");
+        ExecutorService e = new ExecutorService(ExecutorConfig.of(values, "test", dir), TargetsFile.load(file, Map.of()),
+                Clock.systemUTC(), StepGate.OPEN, Faults.NONE, Map.of());
+        running.add(e);
+        e.start();
+        parts.control(ControlScope.cluster("c-held"), ControlAction.HALT, "it-operator", "replica lag");
+        await().atMost(WAIT).until(() -> e.halts().isHalted("hold-1", "c-held"));
+
+        Map<String, List<MigrationCommand>> plans = new java.util.LinkedHashMap<>();
+        for (String t : halted) {
+            plans.put(t, Fleet.upgradeToHead("plan-" + t, t));
+        }
+        plans.put(other, Fleet.upgradeToHead("plan-" + other, other));
+        plans.values().forEach(p -> p.forEach(c -> parts.publish(c, null)));
+
+        // three halted targets, two workers: before, two of them held both workers and the other cluster waited
+        plans.get(other).forEach(c -> parts.awaitApplied(c.getCommandId(), WAIT));
+        for (String t : halted) {
+            String first = plans.get(t).get(0).getCommandId();
+            await().atMost(WAIT).until(() -> parts.statuses(first).contains(StepStatus.HALTED));
+        }
+        await().during(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {
+            for (String t : halted) {
+                assertThat(parts.appliedRevisions(t)).isEmpty();
+                assertThat(parts.statuses(plans.get(t).get(0).getCommandId())).containsExactly(StepStatus.HALTED);
+            }
+        });
+
+        parts.control(ControlScope.cluster("c-held"), ControlAction.RESUME, "it-operator", "");
+        for (String t : halted) {
+            plans.get(t).forEach(c -> parts.awaitApplied(c.getCommandId(), WAIT));
+            assertThat(parts.statuses(plans.get(t).get(0).getCommandId()))
+                    .containsExactly(StepStatus.HALTED, StepStatus.RESUMED, StepStatus.STARTED, StepStatus.APPLIED);
+            assertThat(parts.appliedRevisions(t)).containsExactly(Fleet.REV1, Fleet.REV2, Fleet.REV3);
+        }
+    }
+
+    @Test
     void anOperatorHaltSurvivesAnExecutorRestart() throws Exception {
         String target = "halt-2";
         parts.createDatabase(target);

@@ -42,6 +42,21 @@ class PartitionQueueTest {
     }
 
     @Test
+    void aHeldTargetIsLeftQueuedAndTheOthersOfItsPartitionStillStart() {
+        PartitionQueue q = new PartitionQueue(TP);
+        q.add(record(30, "halted"));
+        q.add(record(31, "free"));
+        q.add(record(32, "halted"));
+        List<List<PartitionQueue.Entry>> runs = new ArrayList<>();
+        q.readyRuns(NOW, runs, 10, 10, key -> key.equals("halted"));
+        assertThat(runs).singleElement().satisfies(run -> assertThat(run).extracting(e -> e.record.offset()).containsExactly(31L));
+        runs.clear();
+        q.readyRuns(NOW, runs, 10, 10, key -> false);
+        assertThat(runs).extracting(run -> run.get(0).record.offset()).as("held no more: its run starts").containsExactly(30L, 31L);
+        assertThat(runs.get(0)).hasSize(2);
+    }
+
+    @Test
     void theCommitStopsBelowTheLowestUnfinishedCommand() {
         PartitionQueue q = new PartitionQueue(TP);
         assertThat(q.committable()).isEmpty();

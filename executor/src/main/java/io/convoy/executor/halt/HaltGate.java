@@ -30,19 +30,24 @@ import org.slf4j.LoggerFactory;
  * asks the {@link HaltState} whether a halt covers the command's target ({@code all}, {@code cluster:<the target's
  * cluster>}, {@code target:<id>}). When one does:
  * <ul>
- *   <li><b>before the first statement</b> of a step (no transaction open; only the session advisory lock held),
- *       <b>between the statements of a non-transactional step</b> (each is committed and its progress mark
+ *   <li><b>before a step starts</b> (nothing of it ran): it publishes HALTED and throws {@link StepInterrupted}.
+ *       The command is not committed and stays at the head of its target's queue; {@link #holds} tells the executor
+ *       not to start it again while the halt lasts, so that a halted target holds no worker thread (a halt of a
+ *       cluster with more targets than workers would otherwise stop every other target of the executor). Once the
+ *       halt is lifted the command starts again, publishes RESUMED and runs;</li>
+ *   <li><b>between the statements of a non-transactional step</b> (each is committed and its progress mark
  *       written) and <b>between two batches of a batched statement</b> (each committed with its checkpoint): it publishes HALTED, blocks until the halt is lifted, publishes RESUMED and lets the next
  *       statement start. The step goes on exactly where it stopped;</li>
  *   <li><b>between the statements of a transactional step</b>: waiting there would keep the transaction, and the
  *       locks its DDL took, for as long as the halt lasts (an ACCESS EXCLUSIVE lock held for an hour is an
  *       outage). It publishes HALTED and throws {@link StepInterrupted}: the step is rolled back, the command is
- *       not committed and comes again, and then waits before its first statement. Nothing of a transactional
+ *       not committed and comes again, and is then held before it starts (as above). Nothing of a transactional
  *       step exists until it commits, so starting it again from its first statement <em>is</em> continuing
  *       where it stopped. HALTED is published once per halt and command; RESUMED when it is lifted.</li>
  * </ul>
- * The gate blocks the worker thread of the halted target only (other targets go on on other workers): the poll thread keeps polling (partitions paused), so the executor
- * stays in its group, and the waiting command and those queued after it are neither failed nor committed.
+ * Where the gate blocks, it blocks the worker thread of the halted target only (other targets go on on other
+ * workers). The poll thread keeps polling, so the executor stays in its group; the held or waiting command and those
+ * queued after it are neither failed nor committed.
  *
  * <p>Waiting is on a monitor notified by the control feed's listener ({@link #onControl}), with a bounded wait
  * so that {@link #close()} is noticed: a closed gate interrupts a waiting step where it may
@@ -64,6 +69,8 @@ public final class HaltGate implements StepGate, AutoCloseable {
     private final Object monitor = new Object();
     /** Commands whose HALTED was published and whose RESUMED was not yet. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /** Targets whose step was interrupted before its start by a halt: not to be started while the halt lasts. */
+    private final Set<String> heldBeforeStart = ConcurrentHashMap.newKeySet();
     /** Commands whose running statement a PANIC cancelled. */
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** The latest command that asked the gate, per target (several targets run at once). */
@@ -84,6 +91,21 @@ public final class HaltGate implements StepGate, AutoCloseable {
         return state.isHalted(targetId, cluster(targetId));
     }
 
+    /**
+     * Whether the executor should leave the target's queued commands where they are: a step of it was interrupted
+     * before its start by a halt that still covers it. False again once the halt is lifted.
+     */
+    public boolean holds(String targetId) {
+        if (!heldBeforeStart.contains(targetId)) {
+            return false;
+        }
+        if (isHalted(targetId)) {
+            return true;
+        }
+        heldBeforeStart.remove(targetId);
+        return false;
+    }
+
     private String cluster(String targetId) {
         return targets.get(targetId).flatMap(Target::cluster).orElse(null);
     }
@@ -95,6 +117,7 @@ public final class HaltGate implements StepGate, AutoCloseable {
         String target = c.targetId();
         String cluster = cluster(target);
         if (!state.isHalted(target, cluster)) {
+            heldBeforeStart.remove(target);
             if (announced.remove(c.commandId())) {
                 // Halted earlier (then interrupted and delivered again), lifted meanwhile.
                 context.reporter().report(StepUpdate.Status.RESUMED, "halt lifted; " + where(context));
@@ -105,6 +128,11 @@ public final class HaltGate implements StepGate, AutoCloseable {
             String why = describe(state.haltsCovering(target, cluster));
             log.info("{}: HALTED {}: {}", c.describe(), where(context), why);
             context.reporter().report(StepUpdate.Status.HALTED, "halted " + where(context) + ": " + why);
+        }
+        if (context.stepStart() && context.interruptible()) {
+            heldBeforeStart.add(target);
+            throw new StepInterrupted("halted before the step started (nothing of it ran): it waits in its queue, without a"
+                    + " worker, until the halt is lifted");
         }
         // Interruptible between statements of a non-transactional step only between two batches of a batched
         // statement: each batch is committed with its checkpoint, so it pauses there like before a first statement.

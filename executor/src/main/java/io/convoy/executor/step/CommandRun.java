@@ -44,11 +44,11 @@ final class CommandRun implements Consumer<MigrationEvent> {
         if (event instanceof MigrationEvent.StepStarted s) {
             attempt = s.attempt();
             // The gate first: a step halted before it starts reports HALTED, then STARTED once it really starts.
-            ask(1, true);
+            ask(1, true, true);
             publish(event, clock.instant());
         } else if (event instanceof MigrationEvent.StatementApplied s) {
             if (s.index() < s.count()) {
-                ask(s.index() + 1, command.transactional());
+                ask(s.index() + 1, command.transactional(), false);
             }
         } else if (event instanceof MigrationEvent.BatchProgress p) {
             progress(p, now);
@@ -78,7 +78,7 @@ final class CommandRun implements Consumer<MigrationEvent> {
             sink.accept(StepUpdates.progress(command, attempt, p, sinceStart(now), now));
         }
         if (!p.status().finished()) {
-            ask(p.index(), true);
+            ask(p.index(), true, false);
         }
     }
 
@@ -86,10 +86,10 @@ final class CommandRun implements Consumer<MigrationEvent> {
         StepUpdates.of(command, event, sinceStart(now), now).ifPresent(sink);
     }
 
-    private void ask(int statement, boolean interruptible) {
+    private void ask(int statement, boolean interruptible, boolean stepStart) {
         try {
             gate.beforeStatement(new StatementContext(command, attempt, statement, command.statements().size(), interruptible,
-                    (status, message) -> {
+                    stepStart, (status, message) -> {
                         Instant now = clock.instant();
                         sink.accept(StepUpdates.reported(command, status, attempt, message, sinceStart(now), now));
                     }));

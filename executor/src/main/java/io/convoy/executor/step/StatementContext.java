@@ -14,10 +14,12 @@ import java.util.Objects;
  *                       between the statements of a non-transactional step: the statement just run is
  *                       committed but its progress mark is not yet written, so stopping there would run it
  *                       twice; a gate may only pause (block) there.
+ * @param stepStart      asked as the attempt starts, before anything of it ran (not between two batches of a batched
+ *                       first statement, which also ask with statement 1)
  * @param reporter       publishes a step event about this step (e.g. HALTED, RESUMED)
  */
 public record StatementContext(Command command, int attempt, int statement, int statementCount, boolean interruptible,
-        Reporter reporter) {
+        boolean stepStart, Reporter reporter) {
 
     public StatementContext {
         Objects.requireNonNull(command, "command");
