@@ -2,6 +2,7 @@ package io.convoy.executor;
 
 import static org.awaitility.Awaitility.await;
 
+import io.convoy.core.apply.VersionStore;
 import io.convoy.executor.ExecutorConfig.Key;
 import io.convoy.schemas.TopicAdmin;
 import io.convoy.schemas.Topics;
@@ -216,7 +217,7 @@ final class ExecutorParts implements AutoCloseable {
     List<String> appliedRevisions(String target) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = connect(target); Statement st = c.createStatement()) {
-            if (!exists(st, "convoy.history")) {
+            if (!VersionStore.exists(c, "convoy.history")) {
                 return out;
             }
             try (ResultSet rs = st.executeQuery("SELECT revision FROM convoy.history WHERE outcome = 'applied' ORDER BY id")) {
@@ -226,13 +227,6 @@ final class ExecutorParts implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    static boolean exists(Statement st, String table) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.convoy.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.convoy.core.apply.VersionStore;
 import io.convoy.core.graph.RevisionGraph;
 import io.convoy.core.script.RevisionParser;
 import io.convoy.executor.ExecutorConfig.Key;
@@ -308,7 +309,7 @@ class HaltIT {
 
     private static int completed(String target) throws SQLException {
         try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
-            if (!ExecutorParts.exists(st, "convoy.progress")) {
+            if (!VersionStore.exists(c, "convoy.progress")) {
                 return 0;
             }
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(completed_statements), 0) FROM convoy.progress")) {
@@ -319,8 +320,8 @@ class HaltIT {
     }
 
     private static boolean tableExists(String target, String table) throws SQLException {
-        try (Connection c = parts.connect(target); Statement st = c.createStatement()) {
-            return ExecutorParts.exists(st, "public." + table);
+        try (Connection c = parts.connect(target)) {
+            return VersionStore.exists(c, "public." + table);
         }
     }
 
