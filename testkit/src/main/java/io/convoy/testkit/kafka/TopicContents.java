@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -20,11 +19,8 @@ public final class TopicContents {
      * the call (read_committed, no consumer group), partition by partition in offset order.
      */
     public static <V> List<V> readAll(String bootstrapServers, String topic, Deserializer<V> values) {
-        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
+        try (KafkaConsumer<String, V> c = TopicTail.fromBeginning(bootstrapServers, topic, new StringDeserializer(), values)) {
+            List<TopicPartition> tps = List.copyOf(c.assignment());
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             List<V> out = new ArrayList<>();
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {

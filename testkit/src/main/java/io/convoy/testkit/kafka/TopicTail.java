@@ -20,13 +20,20 @@ public final class TopicTail<V> implements AutoCloseable {
     private final List<ConsumerRecord<String, V>> seen = new ArrayList<>();
 
     public TopicTail(String bootstrapServers, String topic, Deserializer<String> keys, Deserializer<V> values) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        consumer = fromBeginning(bootstrapServers, topic, keys, values);
+    }
+
+    /** A consumer without a group, read_committed, assigned every partition of {@code topic} from its beginning. */
+    static <V> KafkaConsumer<String, V> fromBeginning(String bootstrapServers, String topic, Deserializer<String> keys,
+            Deserializer<V> values) {
+        KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 keys, values);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        List<TopicPartition> partitions = c.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        return c;
     }
 
     /** Every record so far (polls up to 200 ms for new ones first). */
