@@ -220,6 +220,27 @@ class DifferTest {
     }
 
     @Test
+    void aTypeChangeWithoutADirectCastConvertsThroughTextAndOneWithACastKeepsIt() {
+        // Found by RandomRoundTripIT: seed -1939781066121775013, pair 88 (timestamptz -> bigint).
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "timestamp with time zone"), col("c", "bigint"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE bigint USING c::text::bigint");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "boolean"), col("c", "date"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE date USING c::text::date");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "integer[]"), col("c", "integer"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::text::integer");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "numeric(10,2)"), col("c", "bigint"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE bigint USING c::bigint");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "character varying(40)"), col("c", "character varying(80)")))
+                .containsExactly("ALTER TABLE public.t ALTER COLUMN c TYPE character varying(80) USING c::character varying(80)");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "timestamp(3) with time zone"), col("c", "date"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE date USING c::date");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "integer"), col("c", "boolean"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE boolean USING c::boolean");
+        assertThat(Differ.alterColumnSql(q("t"), col("c", "uuid"), col("c", "text"))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE text USING c::text");
+    }
+
+    @Test
     void aColumnChangedBetweenAnEnumAndAnotherTypeConvertsThroughText() {
         // Found by RandomRoundTripIT (seed -2078763771009371477, pair 195): PostgreSQL has no enum -> integer cast.
         EnumType mood = new EnumType(q("mood"), List.of("1", "2"), NONE);
