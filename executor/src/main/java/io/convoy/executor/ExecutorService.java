@@ -707,7 +707,14 @@ public final class ExecutorService implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            log.warn("executor {}: partitions lost {}", executorId, partitions);
+            if (shuttingDown) {
+                // Closing: the loop has committed what was done (or logged why it could not). The group was rebalancing
+                // (another member left or joined at the same time), so the client gives the partitions up as lost
+                // instead of revoking them: nothing went wrong, as when two executors of `convoy local` stop together.
+                log.info("executor {}: partitions given up while closing, the group was rebalancing {}", executorId, partitions);
+            } else {
+                log.warn("executor {}: partitions lost {}", executorId, partitions);
+            }
             settle(partitions, false);
         }
 
