@@ -90,10 +90,12 @@ final class RolloutBenchmark {
 
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> cpu = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> requests = new LinkedHashMap<>();
         Map<String, List<Double>> sessions = new LinkedHashMap<>();
         configs.forEach(c -> seconds.put(c, new ArrayList<>()));
         configs.forEach(c -> sessions.put(c, new ArrayList<>()));
         configs.forEach(c -> cpu.put(c, new ArrayList<>()));
+        configs.forEach(c -> requests.put(c, new ArrayList<>()));
         for (int rep = 0; rep < s.repeats(); rep++) {
             for (int k = 0; k < configs.size(); k++) {
                 String config = configs.get((k + rep) % configs.size());
@@ -102,6 +104,7 @@ final class RolloutBenchmark {
                 double t = timed.seconds();
                 seconds.get(config).add(t);
                 cpu.get(config).add(meter.perUnit(timed.before(), timed.after(), s.databases() * s.revisions(), t));
+                requests.get(config).add(BrokerRequests.perUnit(timed.requestsBefore(), timed.requestsAfter(), s.databases() * s.revisions()));
                 sessions.get(config).add((double) parts.sessions(prefix + "_") / (s.databases() * s.revisions()));
                 log.info("rollout repeat {} {}: {} s", rep + 1, config, String.format("%.2f", t));
             }
@@ -137,6 +140,7 @@ final class RolloutBenchmark {
             m.put("postgres_sessions_per_step", Stats.round(Stats.median(toArray(sessions.get(c)))));
             m.put("cpu_ms_per_step", medians(cpu.get(c)));
             m.put("cpu_ms_per_step_per_repeat", cpu.get(c));
+            m.put("kafka_requests_per_step", medians(requests.get(c)));
             if (c.startsWith("convoy-")) {
                 m.put("speedup_vs_flyway", Stats.round(flyway / Stats.median(v)));
                 // per repeat: the ratio against the Flyway loop of the same repeat
@@ -185,8 +189,9 @@ final class RolloutBenchmark {
         return out;
     }
 
-    /** A timed run: its seconds and the CPU snapshots taken when its clock started and stopped. */
-    private record Timed(double seconds, CpuMeter.Snapshot before, CpuMeter.Snapshot after) {}
+    /** A timed run: its seconds, and the CPU and broker request snapshots taken when its clock started and stopped. */
+    private record Timed(double seconds, CpuMeter.Snapshot before, CpuMeter.Snapshot after, Map<String, Long> requestsBefore,
+            Map<String, Long> requestsAfter) {}
 
     /** Whether the last two warm-up rounds agree within {@link #WARMUP_TOLERANCE}. */
     static boolean steady(List<Double> rounds) {
@@ -225,6 +230,7 @@ final class RolloutBenchmark {
     }
 
     private static Timed flywayLoop(Parts parts, CpuMeter meter, List<String> dbs, Path migrations, int expected) {
+        Map<String, Long> requests = BrokerRequests.snapshot();
         CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         for (String db : dbs) {
@@ -238,11 +244,12 @@ final class RolloutBenchmark {
                         + " of " + expected + " migrations");
             }
         }
-        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot());
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
     }
 
     /** The floor: one JDBC connection per database, each statement in its own transaction, no bookkeeping at all. */
     private static Timed plainLoop(Parts parts, CpuMeter meter, List<String> dbs, Revisions revisions) throws SQLException {
+        Map<String, Long> requests = BrokerRequests.snapshot();
         CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         for (String db : dbs) {
@@ -254,7 +261,7 @@ final class RolloutBenchmark {
                 }
             }
         }
-        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot());
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
     }
 
     private static Timed convoy(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, List<String> dbs, int executors,
@@ -271,11 +278,13 @@ final class RolloutBenchmark {
                     ids.add(c.getCommandId());
                 }
             }
+            Map<String, Long> requests = BrokerRequests.snapshot();
             CpuMeter.Snapshot before = meter.snapshot();
             long t0 = System.nanoTime();
             parts.sendInTransaction(keys, values);
             List<EventWatcher.Arrival> arrivals = watcher.awaitAll(ids, Duration.ofMinutes(5));
             CpuMeter.Snapshot after = meter.snapshot();
+            Map<String, Long> requestsAfter = BrokerRequests.snapshot();
             long last = arrivals.stream().mapToLong(EventWatcher.Arrival::receivedNanos).max().orElseThrow();
             List<String> notApplied = arrivals.stream().filter(a -> !a.applied())
                     .map(a -> a.event().getCommandId() + " " + a.event().getStatus() + " " + a.event().getErrorCode()).toList();
@@ -283,7 +292,7 @@ final class RolloutBenchmark {
                 throw new IllegalStateException(notApplied.size() + " step(s) not applied, e.g. " + notApplied.get(0));
             }
             watcher.forget(ids);
-            return new Timed((last - t0) / 1e9, before, after);
+            return new Timed((last - t0) / 1e9, before, after, requests, requestsAfter);
         }
     }
 }
