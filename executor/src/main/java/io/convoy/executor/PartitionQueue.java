@@ -64,19 +64,15 @@ final class PartitionQueue {
      */
     void ready(Instant now, List<Entry> out, int limit) {
         List<List<Entry>> runs = new java.util.ArrayList<>();
-        readyRuns(now, runs, limit - out.size(), 1);
+        readyRuns(now, runs, limit - out.size(), 1, key -> false);
         runs.forEach(out::addAll);
     }
 
     /**
-     * Adds to {@code out} the runs that may start now: per key whose head is idle and due, the head and the commands
-     * fetched behind it, at most {@code maxRun} of them (they run one after the other on one worker).
+     * Adds to {@code out} the runs that may start now: per key whose head is idle and due and which {@code held} does
+     * not say to leave alone, the head and the commands fetched behind it, at most {@code maxRun} of them (they run
+     * one after the other on one worker).
      */
-    void readyRuns(Instant now, List<List<Entry>> out, int limit, int maxRun) {
-        readyRuns(now, out, limit, maxRun, key -> false);
-    }
-
-    /** {@link #readyRuns(Instant, List, int, int)} leaving out the keys {@code held} says to leave alone. */
     void readyRuns(Instant now, List<List<Entry>> out, int limit, int maxRun, java.util.function.Predicate<String> held) {
         if (closed) {
             return;
