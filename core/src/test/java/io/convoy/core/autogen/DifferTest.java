@@ -222,22 +222,20 @@ class DifferTest {
     @Test
     void aTypeChangeWithoutADirectCastConvertsThroughTextAndOneWithACastKeepsIt() {
         // Found by RandomRoundTripIT: seed -1939781066121775013, pair 88 (timestamptz -> bigint).
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "timestamp with time zone"), col("c", "bigint"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE bigint USING c::text::bigint");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "boolean"), col("c", "date"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE date USING c::text::date");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "integer[]"), col("c", "integer"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::text::integer");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "numeric(10,2)"), col("c", "bigint"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE bigint USING c::bigint");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "character varying(40)"), col("c", "character varying(80)")))
-                .containsExactly("ALTER TABLE public.t ALTER COLUMN c TYPE character varying(80) USING c::character varying(80)");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "timestamp(3) with time zone"), col("c", "date"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE date USING c::date");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "integer"), col("c", "boolean"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE boolean USING c::boolean");
-        assertThat(Differ.alterColumnSql(q("t"), col("c", "uuid"), col("c", "text"))).containsExactly(
-                "ALTER TABLE public.t ALTER COLUMN c TYPE text USING c::text");
+        assertTypeChange("timestamp with time zone", "bigint", "c::text::bigint");
+        assertTypeChange("boolean", "date", "c::text::date");
+        assertTypeChange("integer[]", "integer", "c::text::integer");
+        assertTypeChange("numeric(10,2)", "bigint", "c::bigint");
+        assertTypeChange("character varying(40)", "character varying(80)", "c::character varying(80)");
+        assertTypeChange("timestamp(3) with time zone", "date", "c::date");
+        assertTypeChange("integer", "boolean", "c::boolean");
+        assertTypeChange("uuid", "text", "c::text");
+    }
+
+    /** Column {@code c} of {@code public.t} from type {@code from} to {@code to} is the one statement converting with {@code using}. */
+    private static void assertTypeChange(String from, String to, String using) {
+        assertThat(Differ.alterColumnSql(q("t"), col("c", from), col("c", to))).containsExactly(
+                "ALTER TABLE public.t ALTER COLUMN c TYPE " + to + " USING " + using);
     }
 
     @Test
