@@ -124,7 +124,11 @@ final class StepRunner {
                         + options.maxAttempts() + "): " + e.getMessage(), e.getCause(), e.sqlState().orElse(null));
             }
             recordFailure(step, failure, stepStart);
-            log.error("{} of {} failed: {}", step.direction().verb(), step.revision().id(), failure.toString());
+            if (failure.interruption()) {
+                log.info("{} of {} interrupted and rolled back: {}", step.direction().verb(), step.revision().id(), failure.toString());
+            } else {
+                log.error("{} of {} failed: {}", step.direction().verb(), step.revision().id(), failure.toString());
+            }
             listener.accept(new MigrationEvent.StepFailed(step, attempts.get(), failure));
             throw failure;
         } catch (RuntimeException e) {

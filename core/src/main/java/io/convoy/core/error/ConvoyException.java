@@ -31,6 +31,13 @@ public class ConvoyException extends RuntimeException {
 
     public Optional<String> sqlState() { return Optional.ofNullable(sqlState); }
 
+    /**
+     * Whether this stopped a step on purpose rather than reporting that it failed: its caller interrupted it before
+     * its next statement (the executor's halt gate or shutdown). The step is rolled back and recorded all the same;
+     * only how it is reported differs.
+     */
+    public boolean interruption() { return false; }
+
     /** {@code MIG003: <message>} — the form the CLI prints. */
     @Override
     public String toString() {

@@ -22,6 +22,11 @@ public final class StepInterrupted extends ConvoyException {
         super(ErrorCode.MIG099, MARKER + why);
     }
 
+    @Override
+    public boolean interruption() {
+        return true;
+    }
+
     /** Whether a history row's error text is that of an interruption rather than a failure. */
     public static boolean isInterruption(String error) {
         return error != null && error.startsWith(MARKER);
