@@ -63,6 +63,11 @@ final class Revisions {
         return revisions.size();
     }
 
+    /** The upgrade from base to head, as core plans it. */
+    Plan plan() {
+        return plan;
+    }
+
     /** The command of step {@code index} of an upgrade from base to head of {@code target}. */
     MigrationCommand command(String planId, String target, int index) {
         MigrationStep step = plan.steps().get(index);

@@ -1,16 +1,27 @@
 package io.convoy.bench;
 
+import io.convoy.core.apply.ApplyOptions;
+import io.convoy.core.apply.ConnectionSource;
+import io.convoy.core.apply.Migrator;
 import io.convoy.schemas.avro.MigrationCommand;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -69,6 +80,9 @@ final class RolloutBenchmark {
         List<String> configs = new ArrayList<>();
         configs.add("flyway");
         configs.add("plain-sql");
+        int most = s.executors().get(s.executors().size() - 1);
+        configs.add("plain-sql-" + most);
+        configs.add("engine-" + most);
         s.executors().forEach(n -> configs.add("convoy-" + n));
 
         // Steady state first, as the audit benchmark does: every configuration runs warm-up rounds of
@@ -105,7 +119,8 @@ final class RolloutBenchmark {
                 seconds.get(config).add(t);
                 cpu.get(config).add(meter.perUnit(timed.before(), timed.after(), s.databases() * s.revisions(), t));
                 requests.get(config).add(BrokerRequests.perUnit(timed.requestsBefore(), timed.requestsAfter(), s.databases() * s.revisions()));
-                sessions.get(config).add((double) parts.sessions(prefix + "_") / (s.databases() * s.revisions()));
+                // less the one connection per database made before the clock (runOnce)
+                sessions.get(config).add((double) (parts.sessions(prefix + "_") - s.databases()) / (s.databases() * s.revisions()));
                 log.info("rollout repeat {} {}: {} s", rep + 1, config, String.format("%.2f", t));
             }
         }
@@ -114,7 +129,10 @@ final class RolloutBenchmark {
         out.put("description", s.databases() + " fresh databases x " + s.revisions() + " revisions; Convoy: all commands"
                 + " published in one Kafka transaction (as the planner's exactly-once output), executors of one group started before timing; Flyway: migrate() per database in a"
                 + " sequential loop, same JVM, same statements, same PostgreSQL; plain-sql: the floor, one JDBC connection per database"
-                + " in a sequential loop, each statement in its own transaction, no version table");
+                + " in a sequential loop, each statement in its own transaction, no version table; diagnostics (not"
+                + " competitors) with the largest executor count N: plain-sql-N, the floor from N threads, and engine-N, core's"
+                + " Migrator from N threads (lock, version and history tables; no Kafka); every database connected to once"
+                + " before the clock");
         out.put("warmup", "every configuration ran rounds of " + s.warmupDatabases() + " databases, untimed, until two"
                 + " successive rounds differed by at most " + Math.round(WARMUP_TOLERANCE * 100) + " % (at least "
                 + Math.min(2, s.maxWarmupRounds()) + ", at most " + s.maxWarmupRounds() + " rounds)");
@@ -141,7 +159,7 @@ final class RolloutBenchmark {
             m.put("cpu_ms_per_step", medians(cpu.get(c)));
             m.put("cpu_ms_per_step_per_repeat", cpu.get(c));
             m.put("kafka_requests_per_step", medians(requests.get(c)));
-            if (c.startsWith("convoy-")) {
+            if (!c.equals("flyway")) {
                 m.put("speedup_vs_flyway", Stats.round(flyway / Stats.median(v)));
                 // per repeat: the ratio against the Flyway loop of the same repeat
                 List<Double> perRepeat = new ArrayList<>();
@@ -163,9 +181,10 @@ final class RolloutBenchmark {
     }
 
     /**
-     * Where the CPU of a timed run went: the executors' threads (consumers, workers, producers), the bench's main
-     * thread (which runs Flyway and the plain loop) and watcher, the rest of this JVM (the Kafka broker, the JIT, the
-     * GC), PostgreSQL and the whole machine. The registry is a child process, idle while commands flow.
+     * Where the CPU of a timed run went: the executors' threads (consumers, workers, producers), the bench's threads
+     * (main, which runs Flyway and the plain loop; the diagnostics' threads; the watcher), the rest of this JVM (the
+     * Kafka broker, the JIT, the GC), PostgreSQL and the whole machine. The registry is a child process, idle while
+     * commands flow.
      */
     private static final List<String> CPU_GROUPS = List.of("executors", "bench_main_and_watcher", "kafka_broker_and_other");
 
@@ -217,6 +236,15 @@ final class RolloutBenchmark {
             parts.createDatabase(db);
             dbs.add(db);
         }
+        // Connected to once, untimed, for every configuration: a backend's first connection to a fresh database
+        // builds its relation-cache init file (~20 ms of CPU against ~11 ms for a later connection here), which no
+        // database of a real fleet has still to do. Without this, only the executors (whose start-up reads every
+        // target's state before the clock) were spared it.
+        for (String db : dbs) {
+            try (Connection c = DriverManager.getConnection(parts.jdbcUrl(db))) {
+                c.isValid(5);
+            }
+        }
         // Not dropped afterwards: DROP DATABASE forces a checkpoint, work that would fall into the next timed run.
         // The server's directory goes at the end of the benchmark.
         if (config.equals("flyway")) {
@@ -224,6 +252,19 @@ final class RolloutBenchmark {
         }
         if (config.equals("plain-sql")) {
             return plainLoop(parts, meter, dbs, revisions);
+        }
+        if (config.startsWith("plain-sql-")) {
+            return parallel(meter, dbs, Integer.parseInt(config.substring("plain-sql-".length())), db -> plain(parts, db, revisions));
+        }
+        if (config.startsWith("engine-")) {
+            ApplyOptions options = ApplyOptions.defaults().withAppliedBy("bench").withLockTimeout(Revisions.LOCK_TIMEOUT);
+            return parallel(meter, dbs, Integer.parseInt(config.substring("engine-".length())), db -> {
+                Set<String> heads = new Migrator(ConnectionSource.of(parts.jdbcUrl(db)), options, Clock.systemUTC(), e -> { })
+                        .apply(revisions.plan());
+                if (!heads.equals(revisions.plan().toHeads())) {
+                    throw new IllegalStateException("the engine left " + db + " at " + heads);
+                }
+            });
         }
         int executors = Integer.parseInt(config.substring("convoy-".length()));
         return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir);
@@ -253,15 +294,55 @@ final class RolloutBenchmark {
         CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         for (String db : dbs) {
-            try (Connection c = DriverManager.getConnection(parts.jdbcUrl(db)); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                for (int i = 0; i < revisions.count(); i++) {
-                    s.execute(revisions.upgradeSql(i));
-                    c.commit();
-                }
-            }
+            plain(parts, db, revisions);
         }
         return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
+    }
+
+    private static void plain(Parts parts, String db, Revisions revisions) throws SQLException {
+        try (Connection c = DriverManager.getConnection(parts.jdbcUrl(db)); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < revisions.count(); i++) {
+                s.execute(revisions.upgradeSql(i));
+                c.commit();
+            }
+        }
+    }
+
+    private interface PerDatabase {
+        void run(String db) throws Exception;
+    }
+
+    /**
+     * A diagnostic, not a competitor: {@code threads} threads taking the databases from one queue, each database's
+     * work done by {@code work} (no Kafka). With the plain floor it is what the machine allows a parallel tool with
+     * no bookkeeping at all; with core's Migrator, what Convoy's engine (migration lock, version and history tables,
+     * one session per database) allows without the pipeline.
+     */
+    private static Timed parallel(CpuMeter meter, List<String> dbs, int threads, PerDatabase work) throws Exception {
+        Map<String, Long> requests = BrokerRequests.snapshot();
+        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(dbs);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "convoy-bench-parallel-" + n.incrementAndGet()));
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                tasks.add(() -> {
+                    for (String db = queue.poll(); db != null; db = queue.poll()) {
+                        work.run(db);
+                    }
+                    return null;
+                });
+            }
+            CpuMeter.Snapshot before = meter.snapshot();
+            long t0 = System.nanoTime();
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+            return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static Timed convoy(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, List<String> dbs, int executors,
