@@ -248,10 +248,10 @@ final class RolloutBenchmark {
         // Not dropped afterwards: DROP DATABASE forces a checkpoint, work that would fall into the next timed run.
         // The server's directory goes at the end of the benchmark.
         if (config.equals("flyway")) {
-            return flywayLoop(parts, meter, dbs, flywayDir, revisions.count());
+            return sequential(meter, dbs, db -> flyway(parts, db, flywayDir, revisions.count()));
         }
         if (config.equals("plain-sql")) {
-            return plainLoop(parts, meter, dbs, revisions);
+            return sequential(meter, dbs, db -> plain(parts, db, revisions));
         }
         if (config.startsWith("plain-sql-")) {
             return parallel(meter, dbs, Integer.parseInt(config.substring("plain-sql-".length())), db -> plain(parts, db, revisions));
@@ -270,35 +270,19 @@ final class RolloutBenchmark {
         return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir);
     }
 
-    private static Timed flywayLoop(Parts parts, CpuMeter meter, List<String> dbs, Path migrations, int expected) {
-        Map<String, Long> requests = BrokerRequests.snapshot();
-        CpuMeter.Snapshot before = meter.snapshot();
-        long t0 = System.nanoTime();
-        for (String db : dbs) {
-            MigrateResult r = Flyway.configure()
-                    .dataSource(parts.jdbcUrl(db), null, null)
-                    .locations("filesystem:" + migrations.toAbsolutePath())
-                    .load()
-                    .migrate();
-            if (!r.success || r.migrationsExecuted != expected) {
-                throw new IllegalStateException("Flyway on " + db + ": success " + r.success + ", " + r.migrationsExecuted
-                        + " of " + expected + " migrations");
-            }
+    private static void flyway(Parts parts, String db, Path migrations, int expected) {
+        MigrateResult r = Flyway.configure()
+                .dataSource(parts.jdbcUrl(db), null, null)
+                .locations("filesystem:" + migrations.toAbsolutePath())
+                .load()
+                .migrate();
+        if (!r.success || r.migrationsExecuted != expected) {
+            throw new IllegalStateException("Flyway on " + db + ": success " + r.success + ", " + r.migrationsExecuted
+                    + " of " + expected + " migrations");
         }
-        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
     }
 
-    /** The floor: one JDBC connection per database, each statement in its own transaction, no bookkeeping at all. */
-    private static Timed plainLoop(Parts parts, CpuMeter meter, List<String> dbs, Revisions revisions) throws SQLException {
-        Map<String, Long> requests = BrokerRequests.snapshot();
-        CpuMeter.Snapshot before = meter.snapshot();
-        long t0 = System.nanoTime();
-        for (String db : dbs) {
-            plain(parts, db, revisions);
-        }
-        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
-    }
-
+    /** The floor's work on one database: one JDBC connection, each statement in its own transaction, no bookkeeping. */
     private static void plain(Parts parts, String db, Revisions revisions) throws SQLException {
         try (Connection c = DriverManager.getConnection(parts.jdbcUrl(db)); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -313,6 +297,28 @@ final class RolloutBenchmark {
         void run(String db) throws Exception;
     }
 
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Times {@code work} with the CPU meter's and the broker's request counts' snapshots around it. */
+    private static Timed timed(CpuMeter meter, Work work) throws Exception {
+        Map<String, Long> requests = BrokerRequests.snapshot();
+        CpuMeter.Snapshot before = meter.snapshot();
+        long t0 = System.nanoTime();
+        work.run();
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
+    }
+
+    /** A sequential loop over the databases on this thread (the Flyway loop and the plain floor). */
+    private static Timed sequential(CpuMeter meter, List<String> dbs, PerDatabase work) throws Exception {
+        return timed(meter, () -> {
+            for (String db : dbs) {
+                work.run(db);
+            }
+        });
+    }
+
     /**
      * A diagnostic, not a competitor: {@code threads} threads taking the databases from one queue, each database's
      * work done by {@code work} (no Kafka). With the plain floor it is what the machine allows a parallel tool with
@@ -320,7 +326,6 @@ final class RolloutBenchmark {
      * one session per database) allows without the pipeline.
      */
     private static Timed parallel(CpuMeter meter, List<String> dbs, int threads, PerDatabase work) throws Exception {
-        Map<String, Long> requests = BrokerRequests.snapshot();
         ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(dbs);
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "convoy-bench-parallel-" + n.incrementAndGet()));
@@ -334,12 +339,11 @@ final class RolloutBenchmark {
                     return null;
                 });
             }
-            CpuMeter.Snapshot before = meter.snapshot();
-            long t0 = System.nanoTime();
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-            return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
+            return timed(meter, () -> {
+                for (Future<Void> f : pool.invokeAll(tasks)) {
+                    f.get();
+                }
+            });
         } finally {
             pool.shutdownNow();
         }
