@@ -106,6 +106,8 @@ final class RolloutBenchmark {
         Map<String, List<Map<String, Object>>> cpu = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> requests = new LinkedHashMap<>();
         Map<String, List<Double>> sessions = new LinkedHashMap<>();
+        Map<String, List<Long>> settled = new LinkedHashMap<>();
+        configs.forEach(c -> settled.put(c, new ArrayList<>()));
         configs.forEach(c -> seconds.put(c, new ArrayList<>()));
         configs.forEach(c -> sessions.put(c, new ArrayList<>()));
         configs.forEach(c -> cpu.put(c, new ArrayList<>()));
@@ -117,6 +119,7 @@ final class RolloutBenchmark {
                 Timed timed = runOnce(parts, meter, watcher, revisions, flywayDir, config, "r" + rep, s.databases(), dir);
                 double t = timed.seconds();
                 seconds.get(config).add(t);
+                settled.get(config).add(timed.settledMs());
                 cpu.get(config).add(meter.perUnit(timed.before(), timed.after(), s.databases() * s.revisions(), t));
                 requests.get(config).add(BrokerRequests.perUnit(timed.requestsBefore(), timed.requestsAfter(), s.databases() * s.revisions()));
                 // less the one connection per database made before the clock (runOnce)
@@ -132,7 +135,8 @@ final class RolloutBenchmark {
                 + " in a sequential loop, each statement in its own transaction, no version table; diagnostics (not"
                 + " competitors) with the largest executor count N: plain-sql-N, the floor from N threads, and engine-N, core's"
                 + " Migrator from N threads (lock, version and history tables; no Kafka); every database connected to once"
-                + " before the clock");
+                + " before the clock; every clock started once no backend of a rollout database was left (ended sessions"
+                + " still exiting: waited_for_exits_ms)");
         out.put("warmup", "every configuration ran rounds of " + s.warmupDatabases() + " databases, untimed, until two"
                 + " successive rounds differed by at most " + Math.round(WARMUP_TOLERANCE * 100) + " % (at least "
                 + Math.min(2, s.maxWarmupRounds()) + ", at most " + s.maxWarmupRounds() + " rounds)");
@@ -155,6 +159,7 @@ final class RolloutBenchmark {
             m.put("seconds", seconds.get(c).stream().map(Stats::round).toList());
             m.put("median_seconds", Stats.round(Stats.median(v)));
             m.put("steps_per_second", Stats.round(s.databases() * s.revisions() / Stats.median(v)));
+            m.put("waited_for_exits_ms", settled.get(c));
             m.put("postgres_sessions_per_step", Stats.round(Stats.median(toArray(sessions.get(c)))));
             m.put("cpu_ms_per_step", medians(cpu.get(c)));
             m.put("cpu_ms_per_step_per_repeat", cpu.get(c));
@@ -210,7 +215,21 @@ final class RolloutBenchmark {
 
     /** A timed run: its seconds, and the CPU and broker request snapshots taken when its clock started and stopped. */
     private record Timed(double seconds, CpuMeter.Snapshot before, CpuMeter.Snapshot after, Map<String, Long> requestsBefore,
-            Map<String, Long> requestsAfter) {}
+            Map<String, Long> requestsAfter, long settledMs) {}
+
+    /** The longest wait for ended sessions of rollout databases to exit before a clock starts. */
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(60);
+
+    /**
+     * Waits until no backend of a rollout database is left, so that no clock starts while sessions ended before it are
+     * still exiting (~20 ms of PostgreSQL CPU each here, after the client has gone): the untimed pre-connections, the
+     * executors' start-up reads (every executor reads every target) and the previous configuration's executor
+     * sessions, closed with its group, hundreds of them. Without this, whichever configuration came next paid for them.
+     * Returns how long it waited, in milliseconds.
+     */
+    private static long settle(CpuMeter meter) throws InterruptedException {
+        return meter.awaitNoBackends("ro_", SETTLE_LIMIT);
+    }
 
     /** Whether the last two warm-up rounds agree within {@link #WARMUP_TOLERANCE}. */
     static boolean steady(List<Double> rounds) {
@@ -303,11 +322,12 @@ final class RolloutBenchmark {
 
     /** Times {@code work} with the CPU meter's and the broker's request counts' snapshots around it. */
     private static Timed timed(CpuMeter meter, Work work) throws Exception {
+        long settled = settle(meter);
         Map<String, Long> requests = BrokerRequests.snapshot();
         CpuMeter.Snapshot before = meter.snapshot();
         long t0 = System.nanoTime();
         work.run();
-        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot());
+        return new Timed((System.nanoTime() - t0) / 1e9, before, meter.snapshot(), requests, BrokerRequests.snapshot(), settled);
     }
 
     /** A sequential loop over the databases on this thread (the Flyway loop and the plain floor). */
@@ -363,6 +383,7 @@ final class RolloutBenchmark {
                     ids.add(c.getCommandId());
                 }
             }
+            long settled = settle(meter);
             Map<String, Long> requests = BrokerRequests.snapshot();
             CpuMeter.Snapshot before = meter.snapshot();
             long t0 = System.nanoTime();
@@ -377,7 +398,7 @@ final class RolloutBenchmark {
                 throw new IllegalStateException(notApplied.size() + " step(s) not applied, e.g. " + notApplied.get(0));
             }
             watcher.forget(ids);
-            return new Timed((last - t0) / 1e9, before, after, requests, requestsAfter);
+            return new Timed((last - t0) / 1e9, before, after, requests, requestsAfter, settled);
         }
     }
 }
