@@ -19,16 +19,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|halt|zerodowntime|audit|all] [--out bench/results.json]}: starts the
+ * {@code java -jar bench/target/convoy-bench.jar [pipeline|rollout|backfill|halt|zerodowntime|audit|stepcost|all] [--out bench/results.json]}: starts the
  * real parts once, runs the chosen benchmarks, prints the figures and writes them as JSON with the environment.
- * {@code backfill} alone starts only PostgreSQL.
+ * {@code backfill}, {@code zerodowntime} and {@code stepcost} alone start only PostgreSQL.
  */
 @Command(name = "convoy-bench", mixinStandardHelpOptions = true,
         description = "Convoy benchmarks against real Kafka, schema registry and PostgreSQL 15, baselines in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    enum Which { pipeline, rollout, backfill, halt, zerodowntime, audit, all }
+    enum Which { pipeline, rollout, backfill, halt, zerodowntime, audit, stepcost, all }
 
-    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt, zerodowntime, audit or all (all but audit, which runs on its own parts; default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "all", description = "pipeline, rollout, backfill, halt, zerodowntime, audit, stepcost or all (all but audit, which runs on"
+            + " its own parts, and stepcost, a diagnostic of the rollout; default: ${DEFAULT-VALUE})")
     Which which;
 
     @Option(names = "--out", defaultValue = "bench/results.json", description = "JSON results file (default: ${DEFAULT-VALUE})")
@@ -46,13 +47,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--baseline-steps", defaultValue = "200", description = "pipeline: plain-JDBC baseline steps (default: ${DEFAULT-VALUE})")
     int baselineSteps;
 
-    @Option(names = "--databases", defaultValue = "50", description = "rollout: fleet size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--databases", defaultValue = "50", description = "rollout: fleet size; stepcost: databases of a run"
+            + " with --revisions steps each (a third as many with three times the steps) (default: ${DEFAULT-VALUE})")
     int databases;
 
-    @Option(names = "--revisions", defaultValue = "10", description = "rollout: revisions per database (default: ${DEFAULT-VALUE})")
+    @Option(names = "--revisions", defaultValue = "10", description = "rollout and stepcost: revisions per database (default: ${DEFAULT-VALUE})")
     int revisions;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "rollout and backfill: runs of each configuration (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "3", description = "rollout, backfill and stepcost: runs of each configuration (default: ${DEFAULT-VALUE})")
     int repeats;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "backfill: rows of the table (default: ${DEFAULT-VALUE})")
@@ -66,7 +68,7 @@ public final class BenchMain implements Callable<Integer> {
     int rolloutWarmupDatabases;
 
     @Option(names = "--rollout-warmup-rounds", defaultValue = "3", description = "rollout: most warm-up rounds per configuration;"
-            + " they run until two successive rounds differ by at most 10 % (default: ${DEFAULT-VALUE})")
+            + " they run until two successive rounds differ by at most 10 %% (default: ${DEFAULT-VALUE})")
     int rolloutWarmupRounds;
 
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
@@ -138,7 +140,7 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("convoy-bench-");
         long t0 = System.nanoTime();
-        if (which == Which.backfill || which == Which.zerodowntime) {
+        if (which == Which.backfill || which == Which.zerodowntime || which == Which.stepcost) {
             return postgresOnly(results, t0, work);
         }
         try (Parts parts = Parts.start(); EventWatcher watcher = new EventWatcher(parts)) {
@@ -204,7 +206,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
 
-    /** {@code backfill} or {@code zerodowntime} alone: only a PostgreSQL server, no broker or registry. */
+    /** {@code backfill}, {@code zerodowntime} or {@code stepcost} alone: only a PostgreSQL server, no broker or registry. */
     private Integer postgresOnly(Map<String, Object> results, long t0, Path work) throws Exception {
         try (io.convoy.testkit.postgres.PostgresCluster pg = io.convoy.testkit.postgres.PostgresCluster.start()) {
             Map<String, Object> env = baseEnvironment();
@@ -216,7 +218,10 @@ public final class BenchMain implements Callable<Integer> {
             results.put("environment", env);
             Map<String, Object> benchmarks = new LinkedHashMap<>();
             results.put("benchmarks", benchmarks);
-            if (which == Which.backfill) {
+            if (which == Which.stepcost) {
+                benchmarks.put("stepcost", StepCostBenchmark.run(pg, new StepCostBenchmark.Settings(databases, revisions, repeats)));
+                print("stepcost", benchmarks.get("stepcost"));
+            } else if (which == Which.backfill) {
                 benchmarks.put("backfill", BackfillBenchmark.run(pg, new BackfillBenchmark.Settings(rows, repeats, targetMs)));
                 print("backfill", benchmarks.get("backfill"));
             } else {
@@ -355,6 +360,9 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("lint of each change set: " + r.get("lint"));
             ((Map<String, Object>) r.get("medians")).forEach((kind, m) -> System.out.println(String.format("%-10s %s", kind, m)));
             System.out.println("target: " + r.get("target"));
+        } else if (name.equals("stepcost")) {
+            ((Map<String, Object>) r.get("runs")).forEach((run, m) -> System.out.println(String.format("%-28s %s", run, m)));
+            ((Map<String, Object>) r.get("extra_over_plain")).forEach((v, m) -> System.out.println(String.format("extra of %-20s %s", v, m)));
         } else {
             ((Map<String, Object>) r.get("runs")).forEach((config, m) -> System.out.println(String.format("%-10s %s", config, m)));
             System.out.println("target (largest executor count >= 3x the Flyway loop): " + r.get("target"));
