@@ -1,5 +1,8 @@
 package io.convoy.bench;
 
+import io.convoy.core.apply.ApplyOptions;
+import io.convoy.core.apply.ConnectionSource;
+import io.convoy.core.apply.Migrator;
 import io.convoy.core.graph.MigrationStep;
 import io.convoy.core.graph.Plan;
 import io.convoy.core.graph.RevisionGraph;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +70,20 @@ final class Revisions {
     /** The upgrade from base to head, as core plans it. */
     Plan plan() {
         return plan;
+    }
+
+    /**
+     * Applies the upgrade from base to head with core's {@link Migrator} (its lock, version and history tables, one
+     * session), as the diagnostics that measure the engine without Kafka do.
+     *
+     * @throws IllegalStateException when the engine left {@code database} anywhere but at head
+     */
+    void applyWithEngine(String jdbcUrl, String database) {
+        ApplyOptions options = ApplyOptions.defaults().withAppliedBy("bench").withLockTimeout(LOCK_TIMEOUT);
+        Set<String> heads = new Migrator(ConnectionSource.of(jdbcUrl), options, Clock.systemUTC(), e -> { }).apply(plan);
+        if (!heads.equals(plan.toHeads())) {
+            throw new IllegalStateException("the engine left " + database + " at " + heads);
+        }
     }
 
     /** The command of step {@code index} of an upgrade from base to head of {@code target}. */

@@ -1,21 +1,16 @@
 package io.convoy.bench;
 
-import io.convoy.core.apply.ApplyOptions;
-import io.convoy.core.apply.ConnectionSource;
-import io.convoy.core.apply.Migrator;
 import io.convoy.schemas.avro.MigrationCommand;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -276,14 +271,8 @@ final class RolloutBenchmark {
             return parallel(meter, dbs, Integer.parseInt(config.substring("plain-sql-".length())), db -> plain(parts, db, revisions));
         }
         if (config.startsWith("engine-")) {
-            ApplyOptions options = ApplyOptions.defaults().withAppliedBy("bench").withLockTimeout(Revisions.LOCK_TIMEOUT);
-            return parallel(meter, dbs, Integer.parseInt(config.substring("engine-".length())), db -> {
-                Set<String> heads = new Migrator(ConnectionSource.of(parts.jdbcUrl(db)), options, Clock.systemUTC(), e -> { })
-                        .apply(revisions.plan());
-                if (!heads.equals(revisions.plan().toHeads())) {
-                    throw new IllegalStateException("the engine left " + db + " at " + heads);
-                }
-            });
+            return parallel(meter, dbs, Integer.parseInt(config.substring("engine-".length())),
+                    db -> revisions.applyWithEngine(parts.jdbcUrl(db), db));
         }
         int executors = Integer.parseInt(config.substring("convoy-".length()));
         return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir);

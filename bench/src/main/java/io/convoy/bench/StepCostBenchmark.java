@@ -1,8 +1,6 @@
 package io.convoy.bench;
 
 import io.convoy.core.apply.ApplyOptions;
-import io.convoy.core.apply.ConnectionSource;
-import io.convoy.core.apply.Migrator;
 import io.convoy.core.apply.VersionTables;
 import io.convoy.testkit.postgres.PostgresCluster;
 import java.lang.management.ManagementFactory;
@@ -10,13 +8,11 @@ import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *       adds to the floor's two (its settings, the heads check, the version and history rows);</li>
  *   <li>{@code plain+convoy-tables}: the floor after creating Convoy's tables under the migration lock, as the
  *       engine does on a fresh database;</li>
- *   <li>{@code engine}: core's {@link Migrator} itself.</li>
+ *   <li>{@code engine}: core's {@code Migrator} itself ({@link Revisions#applyWithEngine}).</li>
  * </ul>
  * Each runs with {@code revisions} and with three times as many steps per database. A variant's extra cost over the
  * floor per step, {@code e(s) = a + b / s} with {@code s} steps per database, then splits into what it costs per
@@ -161,12 +157,7 @@ final class StepCostBenchmark {
 
     private static void apply(PostgresCluster pg, String db, String variant, Revisions revisions) throws SQLException {
         if (variant.equals("engine")) {
-            ApplyOptions options = ApplyOptions.defaults().withAppliedBy("bench").withLockTimeout(Revisions.LOCK_TIMEOUT);
-            Set<String> heads = new Migrator(ConnectionSource.of(pg.jdbcUrl(db)), options, Clock.systemUTC(), e -> { })
-                    .apply(revisions.plan());
-            if (!heads.equals(revisions.plan().toHeads())) {
-                throw new IllegalStateException("the engine left " + db + " at " + heads);
-            }
+            revisions.applyWithEngine(pg.jdbcUrl(db), db);
             return;
         }
         try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
