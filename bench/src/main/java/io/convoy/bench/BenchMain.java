@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.convoy.executor.ExecutorConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.flywaydb.core.api.FlywayException;
 import picocli.CommandLine;
@@ -74,6 +76,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--executors", defaultValue = "1,2,4", split = ",", description = "rollout: executor counts (default: ${DEFAULT-VALUE})")
     List<Integer> executors;
 
+    @Option(names = "--executor-setting", paramLabel = "KEY=VALUE", description = "rollout: a setting of every executor"
+            + " (a key of the executor's configuration, e.g. worker_threads=2); repeatable (default: the executor's defaults)")
+    Map<String, String> executorSettings = new LinkedHashMap<>();
+
     @Option(names = "--trials", defaultValue = "20", description = "halt: halts measured (default: ${DEFAULT-VALUE})")
     int trials;
 
@@ -116,6 +122,17 @@ public final class BenchMain implements Callable<Integer> {
     int auditWarmupRounds;
 
 
+    /** {@link #executorSettings} by the executor's keys; an unknown key is a usage error naming the known ones. */
+    private Map<ExecutorConfig.Key, String> executorKeys() {
+        Map<ExecutorConfig.Key, String> out = new LinkedHashMap<>();
+        executorSettings.forEach((name, value) -> out.put(Arrays.stream(ExecutorConfig.Key.values())
+                .filter(k -> k.spec().key().equals(name)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this), "--executor-setting: unknown key '"
+                        + name + "'; the executor's keys are " + Arrays.stream(ExecutorConfig.Key.values()).map(k -> k.spec().key()).toList())),
+                value));
+        return out;
+    }
+
     private boolean runs(Which w) {
         return which == w || which == Which.all;
     }
@@ -137,6 +154,7 @@ public final class BenchMain implements Callable<Integer> {
         if (rows < 1 || targetMs < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--rows and --target-ms must be at least 1");
         }
+        Map<ExecutorConfig.Key, String> rolloutExecutorSettings = executorKeys();
         Map<String, Object> results = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("convoy-bench-");
         long t0 = System.nanoTime();
@@ -158,7 +176,8 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (runs(Which.rollout)) {
                 benchmarks.put("rollout", RolloutBenchmark.run(parts, watcher,
-                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, rolloutWarmupDatabases, rolloutWarmupRounds), work.resolve("rollout")));
+                        new RolloutBenchmark.Settings(databases, revisions, repeats, executors, rolloutWarmupDatabases, rolloutWarmupRounds,
+                                rolloutExecutorSettings), work.resolve("rollout")));
                 print("rollout", benchmarks.get("rollout"));
             }
             if (runs(Which.halt)) {
@@ -314,7 +333,8 @@ public final class BenchMain implements Callable<Integer> {
         config.put("halt_statement_ms", haltStatementMillis);
         config.put("halt_after", haltAfter);
         putZeroDowntime(config);
-        config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s), create_topics false");
+        config.put("executor_settings", "defaults (poll_timeout 500ms, max_poll_records 10, worker_threads 8, connection_idle_timeout 30s), create_topics false"
+                + (executorSettings.isEmpty() ? "" : "; rollout: " + executorSettings));
         env.put("configuration", config);
         return env;
     }

@@ -1,5 +1,6 @@
 package io.convoy.bench;
 
+import io.convoy.executor.ExecutorConfig;
 import io.convoy.schemas.avro.MigrationCommand;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +39,9 @@ final class RolloutBenchmark {
      * @param warmupDatabases  databases of one warm-up round
      * @param maxWarmupRounds  warm-up rounds per configuration at most (at least 2 run unless this is 1)
      */
-    record Settings(int databases, int revisions, int repeats, List<Integer> executors, int warmupDatabases, int maxWarmupRounds) {}
+    /** @param executorSettings settings of every executor of the convoy-N configurations, over their defaults */
+    record Settings(int databases, int revisions, int repeats, List<Integer> executors, int warmupDatabases, int maxWarmupRounds,
+            Map<ExecutorConfig.Key, String> executorSettings) {}
 
     /** Warm-up ends for a configuration once two successive rounds differ by at most this fraction. */
     static final double WARMUP_TOLERANCE = 0.10;
@@ -89,7 +92,7 @@ final class RolloutBenchmark {
             List<Double> rounds = new ArrayList<>();
             warmups.put(config, rounds);
             for (int w = 1; w <= s.maxWarmupRounds(); w++) {
-                rounds.add(Stats.round(runOnce(parts, meter, watcher, revisions, flywayDir, config, "w" + w, s.warmupDatabases(), dir).seconds()));
+                rounds.add(Stats.round(runOnce(parts, meter, watcher, revisions, flywayDir, config, "w" + w, s.warmupDatabases(), dir, s.executorSettings()).seconds()));
                 log.info("rollout warm-up {} round {}: {} s", config, w, rounds.get(rounds.size() - 1));
                 if (steady(rounds)) {
                     break;
@@ -111,7 +114,7 @@ final class RolloutBenchmark {
             for (int k = 0; k < configs.size(); k++) {
                 String config = configs.get((k + rep) % configs.size());
                 String prefix = "ro_r" + rep + "_" + config.replace('-', '_');
-                Timed timed = runOnce(parts, meter, watcher, revisions, flywayDir, config, "r" + rep, s.databases(), dir);
+                Timed timed = runOnce(parts, meter, watcher, revisions, flywayDir, config, "r" + rep, s.databases(), dir, s.executorSettings());
                 double t = timed.seconds();
                 seconds.get(config).add(t);
                 settled.get(config).add(timed.settledMs());
@@ -146,6 +149,9 @@ final class RolloutBenchmark {
         out.put("databases", s.databases());
         out.put("revisions", s.revisions());
         out.put("repeats", s.repeats());
+        Map<String, String> executorSettings = new LinkedHashMap<>();
+        s.executorSettings().forEach((k, v) -> executorSettings.put(k.spec().key(), v));
+        out.put("executor_settings", executorSettings.isEmpty() ? "the executor's defaults" : executorSettings);
         Map<String, Object> runs = new LinkedHashMap<>();
         double flyway = Stats.median(toArray(seconds.get("flyway")));
         for (String c : configs) {
@@ -242,7 +248,7 @@ final class RolloutBenchmark {
 
     /** One rollout onto fresh databases (created before, not timed): its seconds and CPU snapshots. */
     private static Timed runOnce(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, Path flywayDir, String config,
-            String tag, int databases, Path dir) throws Exception {
+            String tag, int databases, Path dir, Map<ExecutorConfig.Key, String> executorSettings) throws Exception {
         String prefix = "ro_" + tag + "_" + config.replace('-', '_');
         List<String> dbs = new ArrayList<>();
         for (int i = 0; i < databases; i++) {
@@ -275,7 +281,7 @@ final class RolloutBenchmark {
                     db -> revisions.applyWithEngine(parts.jdbcUrl(db), db));
         }
         int executors = Integer.parseInt(config.substring("convoy-".length()));
-        return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir);
+        return convoy(parts, meter, watcher, revisions, dbs, executors, prefix, dir, executorSettings);
     }
 
     private static void flyway(Parts parts, String db, Path migrations, int expected) {
@@ -359,8 +365,8 @@ final class RolloutBenchmark {
     }
 
     private static Timed convoy(Parts parts, CpuMeter meter, EventWatcher watcher, Revisions revisions, List<String> dbs, int executors,
-            String group, Path dir) throws Exception {
-        try (ExecutorGroup g = ExecutorGroup.start(parts, watcher, group, executors, dbs, dir, Map.of())) {
+            String group, Path dir, Map<ExecutorConfig.Key, String> executorSettings) throws Exception {
+        try (ExecutorGroup g = ExecutorGroup.start(parts, watcher, group, executors, dbs, dir, executorSettings)) {
             List<byte[]> values = new ArrayList<>();
             List<String> keys = new ArrayList<>();
             List<String> ids = new ArrayList<>();
