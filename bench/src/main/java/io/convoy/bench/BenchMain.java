@@ -7,11 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.convoy.core.config.KeyLoader;
+import io.convoy.core.error.ConvoyException;
 import io.convoy.executor.ExecutorConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.flywaydb.core.api.FlywayException;
@@ -122,14 +123,15 @@ public final class BenchMain implements Callable<Integer> {
     int auditWarmupRounds;
 
 
-    /** {@link #executorSettings} by the executor's keys; an unknown key is a usage error naming the known ones. */
+    /** {@link #executorSettings} by the executor's keys; an unknown key is a usage error (the loader's message). */
     private Map<ExecutorConfig.Key, String> executorKeys() {
+        KeyLoader<ExecutorConfig.Key> keys = new KeyLoader<>(ExecutorConfig.Key.class, "executor");
         Map<ExecutorConfig.Key, String> out = new LinkedHashMap<>();
-        executorSettings.forEach((name, value) -> out.put(Arrays.stream(ExecutorConfig.Key.values())
-                .filter(k -> k.spec().key().equals(name)).findFirst()
-                .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this), "--executor-setting: unknown key '"
-                        + name + "'; the executor's keys are " + Arrays.stream(ExecutorConfig.Key.values()).map(k -> k.spec().key()).toList())),
-                value));
+        try {
+            executorSettings.forEach((name, value) -> out.put(keys.key(name, "--executor-setting"), value));
+        } catch (ConvoyException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+        }
         return out;
     }
 

@@ -107,20 +107,14 @@ final class CpuMeter {
             return OptionalLong.empty();
         }
         try {
-            long postmaster = Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
+            long postmaster = postmaster();
             long[] own = stat(Path.of("/proc", Long.toString(postmaster), "stat"));
             if (own == null) {
                 return OptionalLong.empty();
             }
             long total = own[1] + own[2] + own[3] + own[4];
-            try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars()
-                    .allMatch(Character::isDigit))) {
-                for (Path p : procs) {
-                    long[] s = stat(p.resolve("stat"));
-                    if (s != null && s[0] == postmaster) {
-                        total += s[1] + s[2];
-                    }
-                }
+            for (long[] child : children(postmaster).values()) {
+                total += child[1] + child[2];
             }
             return OptionalLong.of(total);
         } catch (IOException | RuntimeException e) {
@@ -139,22 +133,30 @@ final class CpuMeter {
             return -1;
         }
         try {
-            long postmaster = Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
             String marker = " " + databasePrefix;
-            int n = 0;
-            try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars()
-                    .allMatch(Character::isDigit))) {
-                for (Path p : procs) {
-                    long[] s = stat(p.resolve("stat"));
-                    if (s != null && s[0] == postmaster && title(p).contains(marker)) {
-                        n++;
-                    }
-                }
-            }
-            return n;
+            return (int) children(postmaster()).keySet().stream().filter(p -> title(p).contains(marker)).count();
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    private long postmaster() throws IOException {
+        return Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
+    }
+
+    /** The live children of {@code postmaster}: their /proc directories and {@link #stat}s. */
+    private static Map<Path, long[]> children(long postmaster) throws IOException {
+        Map<Path, long[]> out = new HashMap<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars()
+                .allMatch(Character::isDigit))) {
+            for (Path p : procs) {
+                long[] s = stat(p.resolve("stat"));
+                if (s != null && s[0] == postmaster) {
+                    out.put(p, s);
+                }
+            }
+        }
+        return out;
     }
 
     /**

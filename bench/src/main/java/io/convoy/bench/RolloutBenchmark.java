@@ -38,8 +38,8 @@ final class RolloutBenchmark {
     /**
      * @param warmupDatabases  databases of one warm-up round
      * @param maxWarmupRounds  warm-up rounds per configuration at most (at least 2 run unless this is 1)
+     * @param executorSettings settings of every executor of the convoy-N configurations, over their defaults
      */
-    /** @param executorSettings settings of every executor of the convoy-N configurations, over their defaults */
     record Settings(int databases, int revisions, int repeats, List<Integer> executors, int warmupDatabases, int maxWarmupRounds,
             Map<ExecutorConfig.Key, String> executorSettings) {}
 
@@ -150,7 +150,7 @@ final class RolloutBenchmark {
         out.put("revisions", s.revisions());
         out.put("repeats", s.repeats());
         Map<String, String> executorSettings = new LinkedHashMap<>();
-        s.executorSettings().forEach((k, v) -> executorSettings.put(k.spec().key(), v));
+        s.executorSettings().forEach((k, v) -> executorSettings.put(k.key(), v));
         out.put("executor_settings", executorSettings.isEmpty() ? "the executor's defaults" : executorSettings);
         Map<String, Object> runs = new LinkedHashMap<>();
         double flyway = Stats.median(toArray(seconds.get("flyway")));

@@ -61,6 +61,8 @@ final class StepCostBenchmark {
     private static Map<String, Object> measure(PostgresCluster pg, Settings s) throws Exception {
         CpuMeter meter = new CpuMeter(List.of("jvm"), t -> 0, pg.directory().resolve("primary"));
         int[] stepCounts = {s.revisions(), 3 * s.revisions()};
+        // the same number of steps in every run: a third as many databases when each has three times the steps
+        int[] databaseCounts = {s.databases(), Math.max(1, s.databases() / 3)};
         Map<Integer, Revisions> revisions = Map.of(stepCounts[0], new Revisions(stepCounts[0]), stepCounts[1],
                 new Revisions(stepCounts[1]));
         // [steps][variant] -> per repeat {postgres ms, jvm thread ms} per step
@@ -69,9 +71,9 @@ final class StepCostBenchmark {
         for (int rep = 0; rep <= s.repeats(); rep++) {
             for (int k = 0; k < VARIANTS.size(); k++) {
                 String variant = VARIANTS.get((k + rep) % VARIANTS.size());
-                for (int steps : stepCounts) {
-                    // the same number of steps in every run: fewer databases when each has more steps
-                    int dbs = Math.max(1, s.databases() * stepCounts[0] / steps);
+                for (int i = 0; i < stepCounts.length; i++) {
+                    int steps = stepCounts[i];
+                    int dbs = databaseCounts[i];
                     List<String> names = new ArrayList<>();
                     for (int d = 0; d < dbs; d++) {
                         String db = "sc_" + (dbCounter++);
@@ -100,15 +102,16 @@ final class StepCostBenchmark {
                 }
             }
         }
-        return report(s, stepCounts, samples);
+        return report(s, stepCounts, databaseCounts, samples);
     }
 
-    private static Map<String, Object> report(Settings s, int[] stepCounts, Map<String, List<double[]>> samples) {
+    private static Map<String, Object> report(Settings s, int[] stepCounts, int[] databaseCounts,
+            Map<String, List<double[]>> samples) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("description", "sequential, one session per fresh database for every variant; CPU per step of the whole"
                 + " PostgreSQL server (postmaster, every backend, ended ones included) and of the applying JVM thread;"
                 + " variants: " + VARIANTS + "; each with " + stepCounts[0] + " and " + stepCounts[1] + " steps per database"
-                + " (" + s.databases() + " and " + Math.max(1, s.databases() / 3) + " databases); a variant's extra over plain,"
+                + " (" + databaseCounts[0] + " and " + databaseCounts[1] + " databases); a variant's extra over plain,"
                 + " e(s) = per_step + per_database / s, solved from the two step counts");
         out.put("repeats", s.repeats());
         Map<String, Object> runs = new LinkedHashMap<>();
